@@ -1,0 +1,47 @@
+# appstart: see README.md. `make test` is the command CI runs (.ci/run); the
+# integration tests in it run real containers and need root.
+
+GO       ?= go
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X appstart/runtime/app.Version=$(VERSION)
+BIN      := bin/appstart
+TIMEOUT  ?= 30m
+FUZZTIME ?= 30s
+EXAMPLE  ?= examples/hello
+
+.PHONY: build test bench fuzz e2e run-example clean
+
+# A static, stripped binary: it must run in any image, FROM scratch included.
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/appstart
+
+# Integration tests are part of the normal run (no build tag): they use the
+# binary just built through harness.Binary ($$APPSTART_BIN).
+test: build
+	$(GO) vet ./...
+	APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -race -timeout $(TIMEOUT) ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Every Fuzz target of every package, FUZZTIME each (go test -fuzz takes one
+# package and one target at a time).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+# The Docker tests, with E2E=1 enabling the slow ones (harness.RequireE2E).
+e2e: build
+	E2E=1 APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 60m -run 'Docker|E2E' -v ./...
+
+# Runs $(EXAMPLE) with appstart as PID 1 in a harness container, attached to
+# this terminal: Ctrl-C stops it (needs root).
+run-example: build
+	$(GO) run ./runtime/harness/cmd/runexample -bin $(BIN) $(EXAMPLE)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,234 @@
+package fsops
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Chown gives root and everything under it the owner uid:gid (-1 leaves
+// that id as it is), like `chown -R -P` but:
+//
+//   - it never follows a symlink: links are lchown'ed themselves, and
+//     directories are entered through openat(O_DIRECTORY|O_NOFOLLOW) on the
+//     parent's descriptor, so a link planted by the app user (say to
+//     /etc/shadow), or a directory swapped for one mid-walk, leads nowhere;
+//   - it never leaves the filesystem root is on (st_dev differs below a
+//     mount point; the mount point itself is left alone too);
+//   - it changes only entries whose owner differs, so a restart over a
+//     large tree that is already right costs a directory walk: one
+//     getdents64 per ~1000 entries, one fstatat per non-directory, one
+//     openat+fstat per directory, and no writes.
+//
+// A hard link to a file elsewhere on the same filesystem would be changed;
+// fs.protected_hardlinks=1 (the default since Linux 3.6) stops the app user
+// from making one to a file it does not own.
+//
+//	st, err := Chown("/app/data", 1000, 1000)
+//	// st = Stats{Visited: 48213, Changed: 12, Elapsed: 31ms}
+//	// error example: "cannot chown /app/data/x: fchownat: read-only file system"
+func Chown(root string, uid, gid int) (Stats, error) {
+	return ChownExcept(root, uid, gid, nil)
+}
+
+// ChownExcept is [Chown] leaving alone the subtrees at the paths in except
+// (absolute or relative like root, compared after filepath.Clean), so that
+// several [[chown]] entries can give subtrees other owners without the
+// outer walk flipping them back and forth on every start:
+//
+//	ChownExcept("/app/data", 1000, 1000, []string{"/app/data/postgres"})
+//	Chown("/app/data/postgres", 104, 107)
+func ChownExcept(root string, uid, gid int, except []string) (Stats, error) {
+	start := time.Now()
+	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize)}
+	if len(except) > 0 {
+		w.except = map[string]bool{}
+		for _, e := range except {
+			w.except[filepath.Clean(e)] = true
+		}
+	}
+	root = filepath.Clean(root)
+	err := w.root(root)
+	w.stats.Elapsed = time.Since(start)
+	return w.stats, err
+}
+
+type chowner struct {
+	uid, gid int
+	dev      uint64
+	except   map[string]bool
+	buf      []byte
+	stats    Stats
+}
+
+func (w *chowner) needs(st *unix.Stat_t) bool {
+	return (w.uid != -1 && st.Uid != uint32(w.uid)) || (w.gid != -1 && st.Gid != uint32(w.gid))
+}
+
+func (w *chowner) root(root string) error {
+	if w.except[root] {
+		return nil
+	}
+	fd, err := openDirAt(unix.AT_FDCWD, root)
+	if errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP) {
+		// A file, or a symlink (ELOOP from O_NOFOLLOW): that entry alone.
+		var st unix.Stat_t
+		if err := retry(func() error { return unix.Lstat(root, &st) }); err != nil {
+			return fmt.Errorf("cannot chown %s: %w", root, os.NewSyscallError("lstat", err))
+		}
+		w.dev = st.Dev
+		return w.entry(unix.AT_FDCWD, root, "", &st)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot chown %s: %w", root, err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("cannot chown %s: %w", root, os.NewSyscallError("fstat", err))
+	}
+	w.dev = st.Dev
+	w.stats.Visited++
+	if err := w.fchown(fd, root, &st); err != nil {
+		return err
+	}
+	return w.dir(fd, root)
+}
+
+// dir handles every entry of the directory open at fd (whose path is p):
+// non-directories as they come, directories after the listing is done, so
+// buf is free again for the next level.
+func (w *chowner) dir(fd int, p string) error {
+	var subdirs []string
+	var failed error // fn's own error, already naming its entry
+	err := readDirents(fd, w.buf, func(name string, typ byte) error {
+		// The child's path is built only when needed (an except list, an
+		// error): on a 100k-entry tree it is a third of the allocations.
+		if w.except != nil && w.except[p+"/"+name] {
+			return nil
+		}
+		if typ == unix.DT_DIR {
+			subdirs = append(subdirs, name)
+			return nil
+		}
+		var st unix.Stat_t
+		err := retry(func() error { return unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) })
+		if errors.Is(err, unix.ENOENT) {
+			return nil // removed since the listing: nothing to own
+		}
+		if err != nil {
+			failed = fmt.Errorf("cannot chown %s: %w", p+"/"+name, os.NewSyscallError("fstatat", err))
+			return failed
+		}
+		if st.Mode&unix.S_IFMT == unix.S_IFDIR { // DT_UNKNOWN
+			subdirs = append(subdirs, name)
+			return nil
+		}
+		failed = w.entry(fd, name, p, &st)
+		return failed
+	})
+	if failed != nil {
+		return failed
+	}
+	if err != nil {
+		return fmt.Errorf("cannot chown %s: %w", p, err)
+	}
+	for _, name := range subdirs {
+		if err := w.subdir(fd, name, p+"/"+name); err != nil { // one per directory: cheap
+			return err
+		}
+	}
+	return nil
+}
+
+// entry counts and, if needed, lchowns one non-directory: name in the
+// directory open at dirfd, whose path is dir (for errors).
+func (w *chowner) entry(dirfd int, name, dir string, st *unix.Stat_t) error {
+	w.stats.Visited++
+	if st.Dev != w.dev || !w.needs(st) {
+		return nil // a bind-mounted file belongs to another filesystem
+	}
+	err := retry(func() error { return unix.Fchownat(dirfd, name, w.uid, w.gid, unix.AT_SYMLINK_NOFOLLOW) })
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot chown %s: %w", joinPath(dir, name), os.NewSyscallError("fchownat", err))
+	}
+	w.stats.Changed++
+	return nil
+}
+
+// joinPath is dir/name, or name alone when it is already a full path (the
+// root given as a file, with dirfd AT_FDCWD).
+func joinPath(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+func (w *chowner) subdir(parent int, name, p string) error {
+	fd, err := openDirAt(parent, name)
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		return nil
+	case errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP):
+		// Swapped for a file or a link since the listing: treat it as one.
+		var st unix.Stat_t
+		if err := retry(func() error { return unix.Fstatat(parent, name, &st, unix.AT_SYMLINK_NOFOLLOW) }); err != nil {
+			if errors.Is(err, unix.ENOENT) {
+				return nil
+			}
+			return fmt.Errorf("cannot chown %s: %w", p, os.NewSyscallError("fstatat", err))
+		}
+		return w.entry(parent, name, filepath.Dir(p), &st)
+	case err != nil:
+		return fmt.Errorf("cannot chown %s: %w", p, err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("cannot chown %s: %w", p, os.NewSyscallError("fstat", err))
+	}
+	w.stats.Visited++
+	if st.Dev != w.dev {
+		return nil // a mount point: another filesystem, not ours to change
+	}
+	if err := w.fchown(fd, p, &st); err != nil {
+		return err
+	}
+	return w.dir(fd, p)
+}
+
+// fchown changes the directory open at fd, the very one that was opened,
+// rather than whatever its name points to by now.
+func (w *chowner) fchown(fd int, p string, st *unix.Stat_t) error {
+	if !w.needs(st) {
+		return nil
+	}
+	if err := retry(func() error { return unix.Fchown(fd, w.uid, w.gid) }); err != nil {
+		return fmt.Errorf("cannot chown %s: %w", p, os.NewSyscallError("fchown", err))
+	}
+	w.stats.Changed++
+	return nil
+}
+
+// openDirAt opens name under dirfd as a directory, refusing a symlink
+// (O_NOFOLLOW gives ELOOP) or anything else (O_DIRECTORY gives ENOTDIR,
+// before a FIFO's open could block).
+func openDirAt(dirfd int, name string) (int, error) {
+	var fd int
+	err := retry(func() (err error) {
+		fd, err = unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		return -1, os.NewSyscallError("openat", err)
+	}
+	return fd, nil
+}

@@ -1,0 +1,232 @@
+package logfwd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Defaults for Options fields left zero.
+const (
+	DefaultMaxLine        = 64 << 10
+	DefaultRecentBytes    = 16 << 10
+	DefaultFollowInterval = 250 * time.Millisecond
+	// DefaultFormat is the prefix format: "{name}" is replaced by the
+	// program's name ("web | ", "web.2 | ").
+	DefaultFormat = "{name} | "
+)
+
+// Options configure a Sink; the zero value uses the defaults.
+type Options struct {
+	// MaxLine is the longest line written whole; longer ones are split.
+	MaxLine int
+	// RecentBytes is the size of each source name's ring for Recent.
+	RecentBytes int
+	// FollowInterval is how often Follow polls a file.
+	FollowInterval time.Duration
+	// FollowFromStart makes Follow read a file that already exists when it
+	// starts from its beginning instead of its end.
+	FollowFromStart bool
+}
+
+// Sink serialises whole lines from many sources to one writer.
+type Sink struct {
+	opts Options
+
+	mu sync.Mutex // serialises writes to w
+	w  io.Writer
+
+	recentMu sync.Mutex
+	recent   map[string]*ring
+
+	pipesMu sync.Mutex
+	pipes   map[*pipeReader]struct{} // live pipe readers, for Drain
+	wake    int                      // eventfd Drain makes readable; -1 until the first Pipe
+	forcing atomic.Bool              // set by Drain past its deadline
+}
+
+// NewSink returns a Sink writing to w (appstart's stdout or stderr).
+//
+//	out := logfwd.NewSink(os.Stdout, logfwd.Options{})
+//	w, done, err := out.Pipe("web", logfwd.FormatPrefix(logfwd.DefaultFormat, "web"))
+func NewSink(w io.Writer, opts Options) *Sink {
+	if opts.MaxLine <= 0 {
+		opts.MaxLine = DefaultMaxLine
+	}
+	if opts.RecentBytes <= 0 {
+		opts.RecentBytes = DefaultRecentBytes
+	}
+	if opts.FollowInterval <= 0 {
+		opts.FollowInterval = DefaultFollowInterval
+	}
+	return &Sink{
+		opts:   opts,
+		w:      w,
+		recent: make(map[string]*ring),
+		pipes:  make(map[*pipeReader]struct{}),
+		wake:   -1,
+	}
+}
+
+// wakeFD returns the Sink's eventfd, creating it on first use. It lives as
+// long as the Sink (one per destination for the life of appstart).
+func (s *Sink) wakeFD() (int, error) {
+	s.pipesMu.Lock()
+	defer s.pipesMu.Unlock()
+	if s.wake < 0 {
+		fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+		if err != nil {
+			return -1, os.NewSyscallError("eventfd", err)
+		}
+		s.wake = fd
+	}
+	return s.wake, nil
+}
+
+// FormatPrefix expands "{name}" in format.
+//
+//	FormatPrefix("{name} | ", "web.2") // "web.2 | "
+//	FormatPrefix("[{name}] ", "cron")  // "[cron] "
+func FormatPrefix(format, name string) string {
+	return strings.ReplaceAll(format, "{name}", name)
+}
+
+// Write writes p, which should be one or more whole lines, in one piece
+// between the sources' lines: the way for appstart's own messages, e.g.
+// log.New(sink, "appstart: ", 0). Errors of the destination are returned.
+func (s *Sink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// maxHold bounds how much one source writes per hold of the mutex, so a
+// flood delays others (and appstart's own messages) by at most one such
+// write to the destination.
+const maxHold = 32 << 10
+
+// writeOut is the sources' write: whole lines, at most maxHold bytes per
+// hold of the mutex (more only for one line longer than that). A failing
+// destination (stdout closed) cannot be helped by the source, and stopping
+// to read would block the program on a full pipe, so errors are dropped.
+func (s *Sink) writeOut(p []byte) {
+	for len(p) > 0 {
+		n := len(p)
+		if n > maxHold {
+			if i := bytes.LastIndexByte(p[:maxHold], '\n'); i >= 0 {
+				n = i + 1
+			} else if i := bytes.IndexByte(p[maxHold:], '\n'); i >= 0 {
+				n = maxHold + i + 1
+			}
+		}
+		s.mu.Lock()
+		_, _ = s.w.Write(p[:n])
+		s.mu.Unlock()
+		p = p[n:]
+	}
+}
+
+// ringFor returns the ring of name, creating it.
+func (s *Sink) ringFor(name string) *ring {
+	s.recentMu.Lock()
+	defer s.recentMu.Unlock()
+	r, ok := s.recent[name]
+	if !ok {
+		r = newRing(s.opts.RecentBytes)
+		s.recent[name] = r
+	}
+	return r
+}
+
+// setWake makes the eventfd readable (1) or resets it (0): readers polling
+// it stop while it is readable (eventfd(2): readable while the counter is
+// non-zero; a read returns and zeroes it).
+func (s *Sink) setWake(v int) {
+	s.pipesMu.Lock()
+	fd := s.wake
+	s.pipesMu.Unlock()
+	if fd < 0 {
+		return
+	}
+	if v == 0 {
+		var b [8]byte
+		_, _ = unix.Read(fd, b[:])
+		return
+	}
+	b := [8]byte{1} // a little-endian uint64 1 on amd64 and arm64
+	_, _ = unix.Write(fd, b[:])
+}
+
+// Line is one recent line of a source, without prefix or newline.
+type Line struct {
+	Name string
+	Text string
+}
+
+// Recent returns up to the last n lines written by sources called name,
+// oldest first (a line cut by the ring's wrap-around is left out).
+//
+//	sink.Recent("web", 2) // [{web "GET / 200"} {web "GET /abc 404"}]
+func (s *Sink) Recent(name string, n int) []Line {
+	s.recentMu.Lock()
+	r, ok := s.recent[name]
+	s.recentMu.Unlock()
+	if !ok || n <= 0 {
+		return nil
+	}
+	texts := r.lastLines(n)
+	out := make([]Line, len(texts))
+	for i, t := range texts {
+		out[i] = Line{Name: name, Text: t}
+	}
+	return out
+}
+
+// Drain waits until every pipe made by Pipe before the call has reached
+// EOF. If ctx ends first, it forces the remaining ones: each reads what the
+// kernel already holds for it, flushes its partial line and stops; Drain
+// then returns an error naming how many were forced. Either way nothing
+// written to the pipes before the call is lost.
+//
+//	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+//	err := sink.Drain(ctx) // after the programs have stopped
+func (s *Sink) Drain(ctx context.Context) error {
+	s.pipesMu.Lock()
+	pending := make([]*pipeReader, 0, len(s.pipes))
+	for p := range s.pipes {
+		pending = append(pending, p)
+	}
+	s.pipesMu.Unlock()
+	for i, p := range pending {
+		select {
+		case <-p.done:
+			continue
+		case <-ctx.Done():
+		}
+		left := pending[i:]
+		s.forcing.Store(true)
+		s.setWake(1)
+		forced := 0
+		for _, p := range left {
+			<-p.done // promptly: its poll(2) returns on the eventfd
+			if p.forced.Load() {
+				forced++
+			}
+		}
+		s.setWake(0)
+		s.forcing.Store(false)
+		if forced == 0 {
+			return nil
+		}
+		return fmt.Errorf("cannot drain %d log pipes to EOF (a process still holds them): %w", forced, context.Cause(ctx))
+	}
+	return nil
+}

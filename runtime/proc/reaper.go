@@ -1,0 +1,218 @@
+package proc
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"appstart/runtime/sysx"
+)
+
+// DefaultTick is the reaper's safety-net interval: tini waits for signals
+// with a one-second timeout so that a lost SIGCHLD costs at most a second.
+const DefaultTick = time.Second
+
+// Options configure a Reaper. The zero value is ready to use.
+type Options struct {
+	// Tick is the safety-net interval between reap passes without SIGCHLD;
+	// 0 means DefaultTick.
+	Tick time.Duration
+	// OnOrphan, if set, is called from the reaper goroutine with the exit of
+	// every pid that was not started through Spawn (orphans, and children
+	// whose exec failed, see Spawn). It must not block; logging at debug
+	// level is what it is for.
+	OnOrphan func(Exit)
+	// Proc is the proc filesystem KillAll walks; nil means os.DirFS("/proc").
+	Proc fs.FS
+}
+
+// Reaper owns wait4 for the whole process. Create one with NewReaper and
+// Start it before anything forks.
+type Reaper struct {
+	opts    Options
+	devNull *os.File
+	sigchld chan os.Signal
+	discard chan os.Signal // absorbs signals un-ignored around a fork (hygiene.go)
+
+	// mu guards table. Spawn holds it across fork and insertion, the reap
+	// pass across wait4 and the lookup, Signal across the lookup and kill.
+	mu    sync.Mutex
+	table map[int]chan<- Exit // pid -> sink (nil sink: nobody listens)
+
+	orphans atomic.Uint64
+
+	// reapedMu guards reaped, which is closed and replaced after every pass
+	// that reaped something: KillAll's wake-up (a broadcast without a list
+	// of subscribers for the reaper to block on).
+	reapedMu sync.Mutex
+	reaped   chan struct{}
+}
+
+// running is set by the Reaper that owns wait4 in this process: a second one
+// would steal the first one's exits. It guards an invariant of the process,
+// not a test seam.
+var running atomic.Bool
+
+// ErrReaperRunning is returned by Start when this process already has a
+// running Reaper.
+var ErrReaperRunning = errors.New("another reaper owns wait4 in this process")
+
+// NewReaper prepares a Reaper. When the process is not PID 1 it becomes a
+// child subreaper (prctl(2), PR_SET_CHILD_SUBREAPER) so that orphaned
+// descendants come back to it rather than to the real init.
+func NewReaper(opts Options) (*Reaper, error) {
+	if opts.Tick <= 0 {
+		opts.Tick = DefaultTick
+	}
+	if opts.Proc == nil {
+		opts.Proc = os.DirFS("/proc")
+	}
+	if os.Getpid() != 1 {
+		if err := sysx.PrctlSetChildSubreaper(); err != nil {
+			return nil, fmt.Errorf("cannot become a subreaper: %w", err)
+		}
+	}
+	devNull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", os.DevNull, err)
+	}
+	return &Reaper{
+		opts:    opts,
+		devNull: devNull,
+		// One slot is enough: signals coalesce and every wake-up drains.
+		sigchld: make(chan os.Signal, 1),
+		discard: make(chan os.Signal, 1),
+		table:   make(map[int]chan<- Exit),
+		reaped:  make(chan struct{}),
+	}, nil
+}
+
+// Start subscribes to SIGCHLD and starts the reap loop, which runs for the
+// life of the process. Children spawned before Start are reaped by its
+// first pass.
+func (r *Reaper) Start() error {
+	if !running.CompareAndSwap(false, true) {
+		return fmt.Errorf("cannot start reaper: %w", ErrReaperRunning)
+	}
+	signal.Notify(r.sigchld, syscall.SIGCHLD)
+	go r.loop()
+	return nil
+}
+
+// Orphans is the number of exits reaped for pids not started through Spawn.
+func (r *Reaper) Orphans() uint64 { return r.orphans.Load() }
+
+func (r *Reaper) loop() {
+	tick := time.NewTicker(r.opts.Tick)
+	defer tick.Stop()
+	for {
+		r.reapAll()
+		select {
+		case <-r.sigchld:
+		case <-tick.C:
+		}
+	}
+}
+
+// reapAll drains every child that has ended. wait4 with WNOHANG never
+// blocks: it returns a pid, 0 when children remain but none has ended, or
+// ECHILD when there are no children at all (wait4(2)).
+func (r *Reaper) reapAll() {
+	reapedAny := false
+	for {
+		e, sink, known, ok := r.reapOne()
+		if !ok {
+			break
+		}
+		reapedAny = true
+		switch {
+		case !known:
+			r.orphans.Add(1)
+			if r.opts.OnOrphan != nil {
+				r.opts.OnOrphan(e)
+			}
+		case sink != nil:
+			deliver(sink, e)
+		}
+	}
+	if reapedAny {
+		r.reapedMu.Lock()
+		close(r.reaped)
+		r.reaped = make(chan struct{})
+		r.reapedMu.Unlock()
+	}
+}
+
+// reapOne reaps at most one child and takes its table entry, both under mu.
+func (r *Reaper) reapOne() (e Exit, sink chan<- Exit, known, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ws unix.WaitStatus
+	pid, err := sysx.IgnoringEINTR2(func() (int, error) { return unix.Wait4(-1, &ws, unix.WNOHANG, nil) })
+	if err != nil || pid <= 0 {
+		// ECHILD or 0: nothing more now. No other errno is possible for
+		// these arguments (wait4(2)); the next wake-up retries anyway.
+		return Exit{}, nil, false, false
+	}
+	sink, known = r.table[pid]
+	delete(r.table, pid)
+	return exitOf(pid, ws), sink, known, true
+}
+
+// deliver sends without ever blocking the reaper (see the buffering
+// contract in the package doc).
+func deliver(sink chan<- Exit, e Exit) {
+	select {
+	case sink <- e:
+	default:
+		go func() { sink <- e }()
+	}
+}
+
+// reapedSignal returns a channel closed after the next pass that reaps.
+func (r *Reaper) reapedSignal() <-chan struct{} {
+	r.reapedMu.Lock()
+	defer r.reapedMu.Unlock()
+	return r.reaped
+}
+
+// ErrNotRunning is returned by Signal for a pid that is not, or no longer,
+// a running child started through this Reaper.
+var ErrNotRunning = errors.New("process is not running")
+
+// Signal sends sig to pid only while pid is an unreaped child started by
+// Spawn. The table lock keeps the reaper from reaping it meanwhile, and an
+// unreaped pid cannot be recycled by the kernel, so a late signal can never
+// reach an unrelated process that inherited the number.
+//
+//	err := r.Signal(pid, syscall.SIGHUP) // errors.Is(err, proc.ErrNotRunning) once it ended
+func (r *Reaper) Signal(pid int, sig syscall.Signal) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.table[pid]; !ok {
+		return fmt.Errorf("cannot signal pid %d: %w", pid, ErrNotRunning)
+	}
+	if err := sysx.Kill(pid, sig); err != nil {
+		return fmt.Errorf("cannot signal pid %d: %w", pid, err)
+	}
+	return nil
+}
+
+// SignalGroup sends sig to the process group pgid (a child started with
+// Setpgid has pgid == pid). Members may outlive the leader, so unlike Signal
+// it does not require the leader to be unreaped; a group id stays allocated
+// while any member is alive.
+func (r *Reaper) SignalGroup(pgid int, sig syscall.Signal) error {
+	if err := sysx.KillGroup(pgid, sig); err != nil {
+		return fmt.Errorf("cannot signal process group %d: %w", pgid, err)
+	}
+	return nil
+}

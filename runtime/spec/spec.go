@@ -1,0 +1,169 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Stages is the fixed order of a start; "dirs" includes remove and
+// "templates" includes patch.
+var Stages = []string{"env", "dirs", "seed", "secrets", "workers", "templates", "chown", "first_run", "on_upgrade", "on_start", "programs"}
+
+// Spec is a loaded appstart.toml: every default applied, every value
+// typed and checked. Treat it as read-only; it is shared by the stages,
+// the supervisor and the CLI. Fields that may legitimately be unset say
+// what unset means.
+type Spec struct {
+	// User is the default user of commands and programs, "user" or
+	// "user:group" (names or ids; resolved later by runtime/ident).
+	User string
+	// EnvFile lists the user override files read in order; a missing file
+	// is fine.
+	EnvFile []string
+	// Overridable lists managed variables an env_file may override.
+	Overridable []string
+	// Remove lists globs under /run and /tmp removed before anything else.
+	Remove []string
+	// Env and EnvDefaults keep the order written: an [env] entry may use
+	// the ones before it.
+	Env         []Pair
+	EnvDefaults []Pair
+
+	Dirs    []Dir
+	Seed    []Seed
+	Secrets []Secret
+	// Workers is nil when the spec has no [workers] table.
+	Workers   *Workers
+	Templates []Template
+	Patch     []Patch
+	Chown     []Chown
+	// FirstRun and OnUpgrade are nil when their table is absent.
+	FirstRun  *FirstRun
+	OnUpgrade *OnUpgrade
+	OnStart   []OnStart
+	// Programs and Tasks are sorted by name.
+	Programs []Program
+	Tasks    []Task
+
+	// Warnings are things worth a look that do not stop a start (such as
+	// stop waits that add up past the platform's grace period).
+	Warnings []Problem
+}
+
+// Program returns the program named name, or nil.
+func (s *Spec) Program(name string) *Program {
+	for i := range s.Programs {
+		if s.Programs[i].Name == name {
+			return &s.Programs[i]
+		}
+	}
+	return nil
+}
+
+// Task returns the task named name, or nil.
+func (s *Spec) Task(name string) *Task {
+	for i := range s.Tasks {
+		if s.Tasks[i].Name == name {
+			return &s.Tasks[i]
+		}
+	}
+	return nil
+}
+
+// Load reads and parses the spec at path; see Parse.
+func Load(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read spec: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes, defaults and checks a spec; name is the file name used in
+// problems. On any problem the error is an *Error listing all of them,
+// sorted by line:
+//
+//	_, err := spec.Parse("appstart.toml", []byte("[programs.web]\ncomand = [\"node\"]\nstopsignal = \"TREM\"\n"))
+//	// appstart.toml:2: programs.web: unknown key "comand", did you mean "command"?
+//	// appstart.toml:3: programs.web.stopsignal: unknown signal "TREM": write a name such as "TERM"
+func Parse(name string, data []byte) (*Spec, error) {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil, &Error{Problems: []Problem{syntaxProblem(name, err)}}
+	}
+	c := &checker{file: name, at: locate(data), written: map[string]bool{}, bad: map[string]bool{}}
+	s := &Spec{}
+	c.table("", raw, topKeys, reflect.ValueOf(s).Elem())
+	s.check(c)
+	warns := sortProblems(c.warns)
+	if len(c.probs) > 0 {
+		return nil, &Error{Problems: sortProblems(c.probs), Warnings: warns}
+	}
+	s.Warnings = warns
+	return s, nil
+}
+
+func syntaxProblem(name string, err error) Problem {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return Problem{File: name, Line: pe.Position.Line, Col: pe.Position.Col, Msg: "syntax error: " + pe.Message}
+	}
+	return Problem{File: name, Msg: "syntax error: " + err.Error()}
+}
+
+// check runs each part's own checks, then those across parts, in stage
+// order.
+func (s *Spec) check(c *checker) {
+	c.user = s.User
+	s.checkEnv(c)
+	for i := range s.Dirs {
+		s.Dirs[i].check(c, indexKey("dirs", i+1))
+	}
+	for i := range s.Seed {
+		s.Seed[i].check(c, indexKey("seed", i+1))
+	}
+	for i := range s.Secrets {
+		s.Secrets[i].check(c, indexKey("secrets", i+1))
+	}
+	s.checkSecrets(c)
+	if s.Workers != nil {
+		s.Workers.check(c, "workers")
+	}
+	for i := range s.Templates {
+		s.Templates[i].check(c, indexKey("templates", i+1))
+	}
+	for i := range s.Patch {
+		s.Patch[i].check(c, indexKey("patch", i+1))
+	}
+	s.checkTargets(c)
+	for i := range s.Chown {
+		s.Chown[i].check(c, indexKey("chown", i+1))
+	}
+	if s.FirstRun != nil {
+		s.FirstRun.check(c, "first_run", s)
+	}
+	if s.OnUpgrade != nil {
+		s.OnUpgrade.check(c, "on_upgrade", s)
+	}
+	for i := range s.OnStart {
+		s.OnStart[i].check(c, indexKey("on_start", i+1))
+	}
+	for i := range s.Programs {
+		s.Programs[i].check(c, joinKey("programs", s.Programs[i].Name), s)
+	}
+	s.checkOrder(c)
+	for i := range s.Tasks {
+		s.Tasks[i].check(c, joinKey("tasks", s.Tasks[i].Name))
+	}
+}
+
+// owner fills an unset owner or user with the top-level user.
+func (c *checker) owner(o *string) {
+	if *o == "" {
+		*o = c.user
+	}
+}

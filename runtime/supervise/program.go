@@ -1,0 +1,157 @@
+package supervise
+
+import (
+	"syscall"
+	"time"
+)
+
+// Program is one resolved program instance, every value concrete: the
+// wiring expands `instances = N` into N Programs named "web:1".."web:N"
+// that share Group "web" (each with APPSTART_INSTANCE in Env), and applies
+// the spec's defaults before the supervisor sees it.
+//
+//	supervise.Program{
+//		Name: "web", Argv: []string{"node", "server.js"},
+//		AutoStart: true, AutoRestart: supervise.RestartUnexpected, ExitCodes: []int{0},
+//		StartSecs: time.Second, StartRetries: 3,
+//		StopSignal: syscall.SIGTERM, StopWait: 10 * time.Second,
+//		After: []string{"db"}, Ready: supervise.TCPProbe{Addr: "127.0.0.1:3000"},
+//	}
+type Program struct {
+	// Name is unique among the programs: "web", or "web:2" for an instance.
+	Name string
+	// Group is the name other programs' After lists refer to; all instances
+	// of `instances = N` share it. "" means Name.
+	Group string
+	// Instance is 1..N for an instance of `instances = N`, else 0.
+	Instance int
+
+	// Argv, Env, Dir and Cred are for the Spawner; the supervisor never
+	// reads them. Cred is whatever identity the wiring resolved (e.g. a
+	// *proc.Cred), passed through untouched.
+	Argv []string
+	Env  []string
+	Dir  string
+	Cred any
+
+	// AutoStart starts the program when the supervisor starts. Programs
+	// without it start only on request, or when a started program needs
+	// them (After).
+	AutoStart bool
+	// AutoRestart and ExitCodes decide what a program that ended by itself
+	// does next; see [decide] for the table.
+	AutoRestart AutoRestart
+	ExitCodes   []int
+	// StartSecs is how long a process must run to count as started
+	// (supervisord's startsecs); an end before that is a failed start.
+	StartSecs time.Duration
+	// StartRetries is how many failed starts in a row are retried before
+	// the program is FATAL: 1 + StartRetries tries in all, as supervisord.
+	StartRetries int
+
+	// StopSignal goes to the program's process group first; SIGKILL to the
+	// group follows StopWait later.
+	StopSignal syscall.Signal
+	StopWait   time.Duration
+
+	// After names the groups that must be ready (or, for a one-shot, done)
+	// before this program starts, and that stop only after it has stopped.
+	After []string
+	// Ready, when set, says when the program is ready for its dependents;
+	// nil means ready once it has run StartSecs. ReadyTimeout 0 waits
+	// forever; otherwise a program not ready in time is stopped and its
+	// start counts as failed.
+	Ready        Probe
+	ReadyTimeout time.Duration
+
+	// Health, when set, is checked periodically once the program is ready.
+	Health      *HealthCheck
+	OnUnhealthy OnUnhealthy
+	OnFatal     OnFatal
+
+	// Forward lists the signals appstart passes on to the program's process
+	// group (SIGHUP, SIGUSR1...). SIGTERM and SIGINT stop appstart instead,
+	// and SIGURG is never forwarded.
+	Forward []syscall.Signal
+
+	// PidFile makes the supervisor follow a daemon that forks into the
+	// background: once the launched process exits 0, the pid in this file
+	// is the program (supervisord's pidproxy, built in).
+	PidFile string
+
+	// Schedule, when set, runs the program at each due time instead of
+	// keeping it running: never restarted when it ends, and never started
+	// twice (a run still going when the next is due is skipped). AutoStart
+	// is ignored.
+	Schedule Schedule
+}
+
+// group is the name After lists use for p.
+func (p *Program) group() string {
+	if p.Group != "" {
+		return p.Group
+	}
+	return p.Name
+}
+
+// HealthCheck is a periodic check of a ready program (Docker's
+// HEALTHCHECK options): Retries failures in a row make it unhealthy;
+// failures within StartPeriod of the start do not count.
+type HealthCheck struct {
+	Probe       Probe
+	Interval    time.Duration
+	Timeout     time.Duration
+	Retries     int
+	StartPeriod time.Duration
+}
+
+// Schedule gives the next due time strictly after a time; the zero time
+// means never again. The wiring adapts the spec's cron expression.
+type Schedule interface {
+	Next(after time.Time) time.Time
+}
+
+// AutoRestart is supervisord's autorestart.
+type AutoRestart int
+
+const (
+	// RestartUnexpected restarts a program whose exit code is not in
+	// ExitCodes, or that a signal killed (supervisord's default).
+	RestartUnexpected AutoRestart = iota
+	// RestartAlways restarts a program however it ended.
+	RestartAlways
+	// RestartNever never restarts: an exit code in ExitCodes means done
+	// (a one-shot), anything else makes the program FATAL.
+	RestartNever
+)
+
+func (a AutoRestart) String() string {
+	switch a {
+	case RestartUnexpected:
+		return "unexpected"
+	case RestartAlways:
+		return "always"
+	case RestartNever:
+		return "never"
+	}
+	return "invalid"
+}
+
+// OnUnhealthy is what a program that failed its health check does.
+type OnUnhealthy int
+
+const (
+	UnhealthyRestart OnUnhealthy = iota // stop the program and start it again
+	UnhealthyStop                       // stop everything; appstart exits non-zero
+)
+
+// OnFatal is what the supervisor does when a program gives up.
+type OnFatal int
+
+const (
+	// FatalStop stops everything so the platform restarts the container
+	// rather than serving a half-dead app (Supervisor #712, #733).
+	FatalStop OnFatal = iota
+	// FatalIgnore leaves the program FATAL and keeps the others running.
+	FatalIgnore
+)
