@@ -3,11 +3,11 @@
 package main
 
 import (
-	"fmt"
 	"os"
+
+	"appstart/runtime/app"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "appstart: not wired yet")
-	os.Exit(2)
+	os.Exit(app.Main(os.Args[1:], app.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Env: os.Environ()}))
 }

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"appstart/runtime/spec"
+)
+
+// loadSpec finds and loads the spec named by --config, $APPSTART_CONFIG or the
+// default places, printing every problem on failure.
+func loadSpec(std IO, config string) (*spec.Spec, string, bool) {
+	path, err := spec.Find(config, getenvFrom(std.Env), fileExists)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "appstart: %v\n", err)
+		return nil, "", false
+	}
+	s, err := spec.Load(path)
+	if err != nil {
+		var se *spec.Error
+		if errors.As(err, &se) {
+			for _, p := range se.Problems {
+				fmt.Fprintln(std.Stderr, p.String())
+			}
+			for _, w := range se.Warnings {
+				fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
+			}
+			fmt.Fprintf(std.Stderr, "appstart: %s: %d problem(s)\n", path, len(se.Problems))
+		} else {
+			fmt.Fprintf(std.Stderr, "appstart: %v\n", err)
+		}
+		return nil, path, false
+	}
+	return s, path, true
+}
+
+func cmdCheck(std IO, args []string) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(std.Stderr)
+	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	s, path, ok := loadSpec(std, *config)
+	if !ok {
+		return exitProblems
+	}
+	for _, w := range s.Warnings {
+		fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
+	}
+	fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs)\n", path, len(s.Programs))
+	return exitOK
+}
+
+func getenvFrom(env []string) func(string) string {
+	return func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if len(env[i]) > len(k) && env[i][len(k)] == '=' && env[i][:len(k)] == k {
+				return env[i][len(k)+1:]
+			}
+		}
+		return ""
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
