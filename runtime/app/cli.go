@@ -7,7 +7,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 )
