@@ -10,5 +10,3 @@ func notWired(std IO, name string) int {
 func cmdPlan(std IO, args []string) int   { return notWired(std, "plan") }
 func cmdExecAs(std IO, args []string) int { return notWired(std, "exec-as") }
 func cmdTask(std IO, args []string) int   { return notWired(std, "task") }
-
-func cmdRun(std IO, args []string) int { return notWired(std, "run") }

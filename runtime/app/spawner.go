@@ -1,0 +1,57 @@
+package app
+
+import (
+	"fmt"
+	"os"
+
+	"appstart/runtime/logfwd"
+	"appstart/runtime/proc"
+	"appstart/runtime/supervise"
+)
+
+// launch is what a supervise.Program carries in Cred: everything the spawner
+// needs that the supervisor never looks at.
+type launch struct {
+	cred   *proc.Cred
+	prefix string // "" with one program: its stdio is appstart's own
+}
+
+// spawner starts programs through the reaper and hands each exit to the
+// supervisor, so the reaper stays the only waiter (DESIGN.md).
+type spawner struct {
+	reaper *proc.Reaper
+	sink   *logfwd.Sink
+	exits  chan proc.Exit
+	stdout *os.File
+	stderr *os.File
+}
+
+func (s *spawner) Spawn(p *supervise.Program) (int, error) {
+	l, _ := p.Cred.(launch)
+	c := proc.Cmd{Path: p.Argv[0], Args: p.Argv, Env: p.Env, Dir: p.Dir, Cred: l.cred, Setpgid: true}
+	if l.prefix == "" {
+		c.Stdout, c.Stderr = s.stdout, s.stderr
+		return s.reaper.Spawn(c, s.exits)
+	}
+	out, _, err := s.sink.Pipe(p.Name, l.prefix)
+	if err != nil {
+		return 0, fmt.Errorf("cannot make log pipe for %s: %w", p.Name, err)
+	}
+	// One pipe carries both streams so a program's lines keep their order.
+	c.Stdout, c.Stderr = out, out
+	pid, err := s.reaper.Spawn(c, s.exits)
+	out.Close()
+	return pid, err
+}
+
+// forward passes every exit the reaper delivers to the supervisor.
+func (s *spawner) forward(sup *supervise.Supervisor, done <-chan struct{}) {
+	for {
+		select {
+		case e := <-s.exits:
+			sup.Exited(e.Pid, e.Code, e.Signal)
+		case <-done:
+			return
+		}
+	}
+}
