@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"appstart/runtime/environ"
+	"appstart/runtime/fsops"
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
 	"appstart/runtime/spec"
@@ -64,6 +65,10 @@ func cmdRun(std IO, args []string) int {
 	started := time.Now()
 	env, err := composeEnv(s, std.Env)
 	if err != nil {
+		logger.printf("%v", err)
+		return exitProblems
+	}
+	if err := chownAll(s, env, logger); err != nil {
 		logger.printf("%v", err)
 		return exitProblems
 	}
@@ -174,4 +179,25 @@ func fileOf(w any, fallback *os.File) *os.File {
 		return f
 	}
 	return fallback
+}
+
+// chownAll runs the [[chown]] entries. Interim: the full stage pipeline
+// (runtime/stage) replaces it.
+func chownAll(s *spec.Spec, env *environ.Env, log *logger) error {
+	users := systemUsers()
+	for _, c := range s.Chown {
+		if skip, _ := spec.Skip(c.When, c.Unless, env.Lookup, fileExists); skip {
+			continue
+		}
+		u, err := users.lookup(c.Owner)
+		if err != nil {
+			return fmt.Errorf("chown %s: %w", c.Path, err)
+		}
+		st, err := fsops.Chown(c.Path, int(u.Uid), int(u.Gid))
+		if err != nil {
+			return err
+		}
+		log.printf("chown %s: %d/%d changed in %s", c.Path, st.Changed, st.Visited, st.Elapsed.Round(time.Millisecond))
+	}
+	return nil
 }

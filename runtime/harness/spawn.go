@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"appstart/runtime/sysx"
+
 	"os"
 	"os/exec"
 	"runtime"
@@ -32,6 +34,9 @@ type spawnReq struct {
 func startOnSpawner(cmd *exec.Cmd) error {
 	spawnOnce.Do(func() {
 		cloexecInherited()
+		// A container's PID 1 starts with default dispositions, as under
+		// Docker, even when `make` or a shell left a real-time signal ignored.
+		_, _ = sysx.ResetIgnoredRealtime()
 		spawnReqs = make(chan spawnReq)
 		go func() {
 			runtime.LockOSThread() // never unlocked: this thread must outlive every child

@@ -75,6 +75,10 @@ func NewReaper(opts Options) (*Reaper, error) {
 	if opts.Proc == nil {
 		opts.Proc = os.DirFS("/proc")
 	}
+	// Children must not inherit an ignore that os/signal cannot see (hygiene.go).
+	if _, err := sysx.ResetIgnoredRealtime(); err != nil {
+		return nil, fmt.Errorf("cannot reset inherited signal dispositions: %w", err)
+	}
 	if os.Getpid() != 1 {
 		if err := sysx.PrctlSetChildSubreaper(); err != nil {
 			return nil, fmt.Errorf("cannot become a subreaper: %w", err)

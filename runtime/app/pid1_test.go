@@ -1,0 +1,184 @@
+package app_test
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"appstart/runtime/harness"
+)
+
+// container runs the real static binary as PID 1 of a fresh container (read-only
+// root, tmpfs /run and /tmp, 256 MiB memory cgroup) with spec as its appstart.toml.
+func container(t *testing.T, spec string, mod func(*harness.Options)) *harness.Container {
+	t.Helper()
+	o := harness.Options{
+		Argv:     []string{"/app/bin/appstart"},
+		Pkg:      map[string]string{"appstart.toml": spec},
+		Binaries: map[string]string{"/app/bin/appstart": harness.Binary(t)},
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	return harness.Run(t, o)
+}
+
+func TestHelloExampleAsPID1(t *testing.T) {
+	harness.RequireCommands(t, "node")
+	root, _ := filepath.Abs("../../examples/hello")
+	spec, err := os.ReadFile(filepath.Join(root, "appstart.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := container(t, string(spec), func(o *harness.Options) {
+		o.Mounts = []harness.Mount{{Source: root, Target: "/app/code"}}
+	})
+	c.WaitForOutput("web: ready", 20*time.Second)
+	resp, err := c.HTTPClient().Get("http://127.0.0.1:3000/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := "as uid " + strconv.Itoa(c.UID()) + ", visit 1"
+	if !strings.Contains(string(body), want) {
+		t.Fatalf("GET / = %q, want it to contain %q (server runs as cloudron)", body, want)
+	}
+	if b, err := os.ReadFile(c.HostPath("/app/data/visits")); err != nil || string(b) != "1" {
+		t.Fatalf("visit counter on the data volume = %q, %v", b, err)
+	}
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	if r.ExitCode != 0 {
+		t.Fatalf("exit after SIGTERM = %d, want 0\n%s", r.ExitCode, r.Stderr)
+	}
+	// One program: its bytes pass through unprefixed.
+	if !strings.Contains(r.Stdout, "listening on :3000\n") || strings.Contains(r.Stdout, "web |") {
+		t.Fatalf("stdout = %q, want the server's lines unprefixed", r.Stdout)
+	}
+}
+
+func TestStopsInReverseOrderAndExitsZero(t *testing.T) {
+	spec := `user = "cloudron"
+[programs.db]
+command = "trap 'echo db down; exit 0' TERM; echo db up; while :; do sleep 0.05; done"
+ready = "file:/tmp/db.ready"
+[programs.app]
+command = "touch /tmp/db.ready.seen; trap 'echo app down; exit 0' TERM; echo app up; while :; do sleep 0.05; done"
+after = ["db"]
+[programs.web]
+command = "trap 'echo web down; exit 0' TERM; echo web up; while :; do sleep 0.05; done"
+after = ["app"]
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("db: started", 10*time.Second)
+	if strings.Contains(c.Stdout(), "app up") {
+		t.Fatal("app started before db was ready")
+	}
+	if r := c.Exec("/bin/sh", "-c", "touch /tmp/db.ready"); r.ExitCode != 0 {
+		t.Fatal(r.Stderr)
+	}
+	c.WaitForOutput("web | web up", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	if r.ExitCode != 0 {
+		t.Fatalf("exit = %d, want 0\n%s", r.ExitCode, r.Stderr)
+	}
+	w, a, d := strings.Index(r.Stdout, "web down"), strings.Index(r.Stdout, "app down"), strings.Index(r.Stdout, "db down")
+	if w < 0 || a < 0 || d < 0 || !(w < a && a < d) {
+		t.Fatalf("stop order in stdout (web %d, app %d, db %d), want web, app, db:\n%s", w, a, d, r.Stdout)
+	}
+}
+
+func TestIgnoringSIGTERMIsKilledWithItsChildren(t *testing.T) {
+	spec := `user = "root"
+[programs.stubborn]
+command = "trap '' TERM; sleep 300 & echo $! > /run/child.pid; echo stubborn up; while :; do sleep 0.05; done"
+stopwaitsecs = 1
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("stubborn up", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	if r.ExitCode != 0 {
+		t.Fatalf("exit = %d, want 0 (a requested stop)\n%s", r.ExitCode, r.Stderr)
+	}
+	if !strings.Contains(r.Stderr, "stubborn: killed after 1s (SIGKILL to group)") {
+		t.Fatalf("stderr lacks the SIGKILL escalation:\n%s", r.Stderr)
+	}
+	// Killing PID 1 of a pid namespace kills the rest, so the proof that the
+	// group got SIGKILL before that is the message above and the duration.
+	if r.Duration < time.Second {
+		t.Fatalf("stopped after %s, before stopwaitsecs", r.Duration)
+	}
+}
+
+func TestCrashLoopGivesUpWithTheProgramsCode(t *testing.T) {
+	spec := `user = "cloudron"
+[programs.crash]
+command = "echo crashing; exit 3"
+startretries = 2
+`
+	c := container(t, spec, nil)
+	r := c.Wait(20 * time.Second)
+	if r.ExitCode != 3 {
+		t.Fatalf("exit = %d, want 3 (the program's code)\n%s", r.ExitCode, r.Stderr)
+	}
+	for _, want := range []string{"restart 1/2 in 100ms", "restart 2/2 in 200ms", "crash: gave up after 3 tries (FATAL)"} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
+		}
+	}
+}
+
+func TestForwardedSignalArrives(t *testing.T) {
+	spec := `user = "cloudron"
+[programs.a]
+command = "trap 'echo got HUP' HUP; trap 'exit 0' TERM; echo a up; while :; do sleep 0.05; done"
+[programs.b]
+command = "trap 'echo got HUP' HUP; trap 'exit 0' TERM; echo b up; while :; do sleep 0.05; done"
+forward = ["USR1"]
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("b | b up", 10*time.Second)
+	c.WaitForOutput("a | a up", 10*time.Second)
+	c.Signal(syscall.SIGHUP)
+	c.WaitForOutput("a | got HUP", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	if strings.Contains(r.Stdout, "b | got HUP") {
+		t.Fatalf("b does not forward HUP but got it:\n%s", r.Stdout)
+	}
+}
+
+func TestThousandOrphansLeaveNoZombies(t *testing.T) {
+	spec := `user = "root"
+[programs.forker]
+command = "i=0; while [ $i -lt 1000 ]; do (sleep 0.2 &) ; i=$((i+1)); done; echo forked; trap 'exit 0' TERM; while :; do sleep 0.05; done"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("forked", 30*time.Second)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := c.Exec("/bin/sh", "-c", "n=0; for s in /proc/[0-9]*/stat; do read -r l < $s 2>/dev/null || continue; case \"${l##*) }\" in Z*) n=$((n+1));; esac; done; echo $n; ls -d /proc/[0-9]* | wc -l")
+		f := strings.Fields(r.Stdout)
+		if len(f) == 2 && f[0] == "0" {
+			if n, _ := strconv.Atoi(f[1]); n < 20 {
+				break // every orphan ended and was reaped
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("zombies/processes left: %q", r.Stdout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.Signal(syscall.SIGTERM)
+	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
+		t.Fatalf("exit = %d\n%s", r.ExitCode, r.Stderr)
+	}
+}
