@@ -8,5 +8,4 @@ func notWired(std IO, name string) int {
 }
 
 func cmdPlan(std IO, args []string) int   { return notWired(std, "plan") }
-func cmdExecAs(std IO, args []string) int { return notWired(std, "exec-as") }
 func cmdTask(std IO, args []string) int   { return notWired(std, "task") }
