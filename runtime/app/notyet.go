@@ -7,5 +7,5 @@ func notWired(std IO, name string) int {
 	return exitInternal
 }
 
-func cmdPlan(std IO, args []string) int   { return notWired(std, "plan") }
-func cmdTask(std IO, args []string) int   { return notWired(std, "task") }
+func cmdPlan(std IO, args []string) int { return notWired(std, "plan") }
+func cmdTask(std IO, args []string) int { return notWired(std, "task") }
