@@ -93,8 +93,10 @@ func cmdRun(std IO, args []string) int {
 	go sp.forward(sup, done)
 	go routeOrphans(sup, orphans, done)
 	go intake(sup, sigs, done)
+	follow(ctx, s, env, sink, logger)
 	res := sup.Run(ctx)
 	close(done)
+	cancel() // followers forward what is left of their files, then end
 
 	if n, _ := reaper.KillAll(leftoverGrace); n > 0 {
 		logger.printf("stopped %d leftover processes", n)
@@ -200,4 +202,26 @@ func chownAll(s *spec.Spec, env *environ.Env, log *logger) error {
 		log.printf("chown %s: %d/%d changed in %s", c.Path, st.Changed, st.Visited, st.Elapsed.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// follow tails every program's logfiles to stdout for the container's life,
+// prefixed with the program's name (the answer to servers that only log to
+// files). A file may appear later; it is waited for.
+func follow(ctx context.Context, s *spec.Spec, env *environ.Env, sink *logfwd.Sink, log *logger) {
+	for _, p := range s.Programs {
+		if skip, _ := spec.Skip(p.When, p.Unless, env.Lookup, fileExists); skip {
+			continue
+		}
+		for _, path := range p.LogFiles {
+			prefix := ""
+			if p.LogPrefix != "" {
+				prefix = logfwd.FormatPrefix(logfwd.DefaultFormat, p.LogPrefix)
+			}
+			go func() {
+				if err := sink.Follow(ctx, path, p.Name, prefix); err != nil && ctx.Err() == nil {
+					log.printf("%s: cannot follow %s: %v", p.Name, path, err)
+				}
+			}()
+		}
+	}
 }

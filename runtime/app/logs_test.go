@@ -1,0 +1,66 @@
+package app_test
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Three programs each write 2,000 numbered lines as fast as they can; every
+// line must arrive whole, once, with its own program's prefix.
+func TestChattyProgramsLinesWholeAndPrefixed(t *testing.T) {
+	const n = 2000
+	prog := func(name string) string {
+		return fmt.Sprintf(`[programs.%s]
+command = "i=0; while [ $i -lt %d ]; do echo %s-line-$i-abcdefghijklmnopqrstuvwxyz0123456789; i=$((i+1)); done; echo %s-done; exec sleep 300"
+`, name, n, name, name)
+	}
+	c := container(t, "user = \"cloudron\"\n"+prog("a")+prog("b")+prog("c"), nil)
+	for _, name := range []string{"a", "b", "c"} {
+		c.WaitForOutput(name+" | "+name+"-done", 30*time.Second)
+	}
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n") {
+		name, rest, ok := strings.Cut(line, " | ")
+		if !ok || !strings.HasPrefix(rest, name+"-") {
+			t.Fatalf("torn or misprefixed line %q", line)
+		}
+		if seen[rest] {
+			t.Fatalf("line %q twice", rest)
+		}
+		seen[rest] = true
+	}
+	for _, name := range []string{"a", "b", "c"} {
+		for i := 0; i < n; i++ {
+			if l := fmt.Sprintf("%s-line-%d-abcdefghijklmnopqrstuvwxyz0123456789", name, i); !seen[l] {
+				t.Fatalf("line %q lost", l)
+			}
+		}
+	}
+}
+
+// A log file the program writes is followed to stdout across a rename
+// rotation: lines before and after the rotation all arrive.
+func TestLogfileFollowedThroughRotation(t *testing.T) {
+	spec := `user = "root"
+[programs.srv]
+command = "trap 'exit 0' TERM; echo before-rotation >> /run/srv.log; while [ ! -e /run/rotate ]; do sleep 0.05; done; mv /run/srv.log /run/srv.log.1; echo after-rotation >> /run/srv.log; while :; do sleep 0.05; done"
+logfiles = ["/run/srv.log"]
+[programs.other]
+command = "trap 'exit 0' TERM; while :; do sleep 0.05; done"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("srv | before-rotation", 10*time.Second)
+	if r := c.Exec("/bin/sh", "-c", "touch /run/rotate"); r.ExitCode != 0 {
+		t.Fatal(r.Stderr)
+	}
+	c.WaitForOutput("srv | after-rotation", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
+		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
+	}
+}
