@@ -40,6 +40,7 @@ func cmdCheck(std IO, args []string) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(std.Stderr)
 	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	specOnly := fs.Bool("spec-only", false, "validate the spec alone, not the image it runs in (users, commands, template sources)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -47,8 +48,19 @@ func cmdCheck(std IO, args []string) int {
 	if !ok {
 		return exitProblems
 	}
+	if *specOnly {
+		fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs; image not checked)\n", path, len(s.Programs))
+		return exitOK
+	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
+	}
+	if problems := imageCheck(s, std.Env, systemUsers()); len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintf(std.Stderr, "%s: %s\n", path, p)
+		}
+		fmt.Fprintf(std.Stderr, "appstart: %s: %d problem(s) with the image\n", path, len(problems))
+		return exitProblems
 	}
 	fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs)\n", path, len(s.Programs))
 	return exitOK
