@@ -1,0 +1,88 @@
+package app_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The import rules of DESIGN.md: an arrow is the only import allowed, so a
+// newcomer finds each job in one place and leaves stay testable alone. A new
+// package fails this test until it is given its rule here.
+var allowedImports = map[string][]string{
+	"cmd/appstart":                   {"runtime/app"},
+	"runtime/app":                    {"runtime/*", "templates", "!runtime/harness"},
+	"runtime/stage":                  {"runtime/spec", "templates", "runtime/cgroup", "runtime/ident", "runtime/proc", "runtime/sysx", "runtime/environ", "runtime/patch", "runtime/fsops"},
+	"runtime/supervise":              {},
+	"runtime/proc":                   {"runtime/sysx"},
+	"runtime/logfwd":                 {},
+	"runtime/control":                {},
+	"runtime/environ":                {"templates"},
+	"runtime/spec":                   {},
+	"runtime/cgroup":                 {},
+	"runtime/ident":                  {},
+	"runtime/fsops":                  {},
+	"runtime/patch":                  {},
+	"runtime/sysx":                   {},
+	"templates":                      {},
+	"runtime/convert":                {"runtime/spec", "runtime/environ"},
+	"runtime/scaffold":               {"runtime/spec", "runtime/environ"},
+	"runtime/schema":                 {"runtime/spec"},
+	"runtime/schema/gen":             {"runtime/schema"},
+	"runtime/harness":                {"runtime/sysx"},
+	"runtime/harness/cmd/runexample": {"runtime/harness"},
+	"runtime/harness/cmd/compare":    {"runtime/harness"},
+}
+
+// Outside the module, only these may be imported by non-test code.
+var allowedModules = []string{"golang.org/x/sys/unix", "github.com/BurntSushi/toml", "github.com/creack/pty"}
+
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "appstart/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		rel := strings.TrimPrefix(pkg, "appstart/")
+		rules, ok := allowedImports[rel]
+		if !ok {
+			t.Errorf("%s has no import rule: add it to allowedImports", rel)
+			continue
+		}
+		for _, imp := range strings.Fields(imports) {
+			if !strings.Contains(strings.Split(imp, "/")[0], ".") {
+				continue // the standard library
+			}
+			if irel, inModule := strings.CutPrefix(imp, "appstart/"); inModule {
+				if !allowed(rules, irel) {
+					t.Errorf("%s imports %s: not allowed by DESIGN.md's arrows", rel, irel)
+				}
+			} else if !contains(allowedModules, imp) {
+				t.Errorf("%s imports module package %s: not on the allowed list", rel, imp)
+			}
+		}
+	}
+}
+
+func allowed(rules []string, imp string) bool {
+	ok := false
+	for _, r := range rules {
+		switch {
+		case strings.HasPrefix(r, "!") && (imp == r[1:] || strings.HasPrefix(imp, r[1:]+"/")):
+			return false
+		case r == imp, strings.HasSuffix(r, "/*") && strings.HasPrefix(imp, strings.TrimSuffix(r, "*")):
+			ok = true
+		}
+	}
+	return ok
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
