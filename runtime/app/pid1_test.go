@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -64,17 +65,16 @@ func TestHelloExampleAsPID1(t *testing.T) {
 }
 
 func TestStopsInReverseOrderAndExitsZero(t *testing.T) {
-	spec := `user = "cloudron"
-[programs.db]
-command = "trap 'echo db down; exit 0' TERM; echo db up; while :; do sleep 0.05; done"
-ready = "file:/tmp/db.ready"
-[programs.app]
-command = "touch /tmp/db.ready.seen; trap 'echo app down; exit 0' TERM; echo app up; while :; do sleep 0.05; done"
-after = ["db"]
-[programs.web]
-command = "trap 'echo web down; exit 0' TERM; echo web up; while :; do sleep 0.05; done"
-after = ["app"]
-`
+	// Each program appends its name to a file when SIGTERM reaches it
+	// (O_APPEND: one write each, in the order the signals arrived).
+	prog := func(name, extra string) string {
+		return fmt.Sprintf(`[programs.%s]
+command = "trap 'echo %s >> /app/data/stops; exit 0' TERM; echo %s up; while :; do sleep 0.05; done"
+%s
+`, name, name, name, extra)
+	}
+	spec := "user = \"cloudron\"\n[[chown]]\npath = \"/app/data\"\n" +
+		prog("db", `ready = "file:/tmp/db.ready"`) + prog("app", `after = ["db"]`) + prog("web", `after = ["app"]`)
 	c := container(t, spec, nil)
 	c.WaitForOutput("db: started", 10*time.Second)
 	if strings.Contains(c.Stdout(), "app up") {
@@ -89,9 +89,9 @@ after = ["app"]
 	if r.ExitCode != 0 {
 		t.Fatalf("exit = %d, want 0\n%s", r.ExitCode, r.Stderr)
 	}
-	w, a, d := strings.Index(r.Stdout, "web down"), strings.Index(r.Stdout, "app down"), strings.Index(r.Stdout, "db down")
-	if w < 0 || a < 0 || d < 0 || !(w < a && a < d) {
-		t.Fatalf("stop order in stdout (web %d, app %d, db %d), want web, app, db:\n%s", w, a, d, r.Stdout)
+	got, err := os.ReadFile(c.HostPath("/app/data/stops"))
+	if err != nil || string(got) != "web\napp\ndb\n" {
+		t.Fatalf("order SIGTERM reached the programs = %q (%v), want web, app, db", got, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -139,6 +140,9 @@ func probe(p spec.Probe, env []string, runProbe func(spec.Command, []string) sup
 	case spec.ProbeNone:
 		return nil, nil
 	case spec.ProbeCommand:
+		if runProbe == nil { // plan: nothing runs
+			return supervise.ProbeFunc(func(context.Context) error { return nil }), nil
+		}
 		return runProbe(p.Command, env), nil
 	default:
 		return supervise.ParseProbe(p.String())

@@ -2,50 +2,84 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"appstart/runtime/environ"
-	"appstart/runtime/fsops"
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
 	"appstart/runtime/spec"
+	"appstart/runtime/stage"
 	"appstart/runtime/supervise"
 	"appstart/runtime/sysx"
+	"golang.org/x/sys/unix"
 )
 
 // leftoverGrace is how long daemons the programs left behind get between
 // SIGTERM and SIGKILL once every program has stopped (tini #180).
 const leftoverGrace = 2 * time.Second
 
+// needsTimeout bounds the wait for first_run's needs to become ready.
+const needsTimeout = 5 * time.Minute
+
 // handled are the signals appstart takes: TERM and INT stop, the rest are
 // forwarded. SIGCHLD belongs to the reaper; SIGURG (the Go runtime's
-// preemption signal) is never listened for, so never forwarded.
+// preemption signal) is never listened for, so never forwarded. SIGPIPE is
+// caught, not ignored, so children get the default disposition.
 var handled = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1,
 	syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT, syscall.SIGPIPE}
+
+type runFlags struct {
+	config, until, only string
+}
 
 func cmdRun(std IO, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(std.Stderr)
-	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	var f runFlags
+	fs.StringVar(&f.config, "config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	fs.StringVar(&f.until, "until", "", "run the stages up to and including `STAGE`, then stop (e.g. templates)")
+	fs.StringVar(&f.only, "only", "", "after the stages, start only program `NAME`, in the foreground")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	// Signals are caught before anything forks, so none is lost while the
-	// stages run; SIGPIPE is caught (not ignored) so children get the default.
+	// stages run.
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs, handled...)
 	defer signal.Stop(sigs)
+	r := &runner{std: std, flags: f, log: newLogger(std.Stderr)}
+	return r.run(sigs)
+}
 
-	logger := newLogger(std.Stderr)
-	orphans := make(chan proc.Exit, 256)
+// runner is one `appstart run`: the stages, then the supervisor.
+type runner struct {
+	std    IO
+	flags  runFlags
+	log    *logger
+	reaper *proc.Reaper
+	spec   *spec.Spec
+	env    *stage.Env
+	sink   *logfwd.Sink
+	spawn  *spawner
+
+	sup     atomic.Pointer[supervise.Supervisor]
+	result  chan supervise.Result
+	done    chan struct{}
+	orphans chan proc.Exit
+}
+
+func (r *runner) run(sigs <-chan os.Signal) int {
+	r.orphans = make(chan proc.Exit, 256)
 	reaper, err := proc.NewReaper(proc.Options{OnOrphan: func(e proc.Exit) {
 		select {
-		case orphans <- e: // a followed daemon's end reaches its program
+		case r.orphans <- e: // a followed daemon's end reaches its program
 		default:
 		}
 	}})
@@ -53,83 +87,147 @@ func cmdRun(std IO, args []string) int {
 		err = reaper.Start()
 	}
 	if err != nil {
-		logger.printf("cannot start the reaper: %v", err)
+		r.log.printf("cannot start the reaper: %v", err)
 		return exitInternal
 	}
+	r.reaper = reaper
 	_ = sysx.WriteOOMScoreAdj(0, -999) // the init outlives an OOM in its programs
 
-	s, _, ok := loadSpec(std, *config)
+	s, _, ok := loadSpec(r.std, r.flags.config)
 	if !ok {
 		return exitProblems
 	}
-	started := time.Now()
-	env, err := composeEnv(s, std.Env)
-	if err != nil {
-		logger.printf("%v", err)
-		return exitProblems
-	}
-	if err := chownAll(s, env, logger); err != nil {
-		logger.printf("%v", err)
-		return exitProblems
-	}
-	stdout, stderr := fileOf(std.Stdout, os.Stdout), fileOf(std.Stderr, os.Stderr)
-	sink := logfwd.NewSink(stdout, logfwd.Options{})
-	sp := &spawner{reaper: reaper, sink: sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
-	progs, err := programs(s, env, systemUsers(), commandProbe(reaper))
-	if err != nil {
-		logger.printf("%v", err)
-		return exitProblems
-	}
-	sup, err := supervise.New(progs, supervise.Options{Spawner: sp, Signaler: reaperSignaler{reaper}, Events: logger.event})
-	if err != nil {
-		logger.printf("%v", err)
-		return exitProblems
-	}
-	logger.printf("ready in %s: %d programs", time.Since(started).Round(time.Millisecond), len(progs))
+	r.spec = s
+	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
+	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
+	r.spawn = &spawner{reaper: reaper, sink: r.sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
+	r.done = make(chan struct{})
+	defer close(r.done)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan struct{})
-	go sp.forward(sup, done)
-	go routeOrphans(sup, orphans, done)
-	go intake(sup, sigs, done)
-	follow(ctx, s, env, sink, logger)
-	res := sup.Run(ctx)
-	close(done)
-	cancel() // followers forward what is left of their files, then end
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stopped := make(chan syscall.Signal, 1)
+	go r.intake(sigs, cancel, stopped)
 
-	if n, _ := reaper.KillAll(leftoverGrace); n > 0 {
-		logger.printf("stopped %d leftover processes", n)
+	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
+		Log: r.log.printf, Needs: r.needs}
+	sum, err := stage.Run(ctx, r.env, r.flags.until)
+	if err != nil {
+		code := exitProblems
+		select {
+		case sig := <-stopped:
+			code = 128 + int(sig) // the start was cut off by a stop request
+		default:
+		}
+		r.log.printf("%v", err)
+		r.stopEarly()
+		return code
 	}
-	drainCtx, drainCancel := context.WithTimeout(context.Background(), 2*time.Second)
-	_ = sink.Drain(drainCtx)
-	drainCancel()
+	r.log.printf("%s", sum)
+	if r.flags.until != "" && r.flags.until != "programs" {
+		r.log.printf("stopped after stage %s (--until)", r.flags.until)
+		r.stopEarly()
+		return exitOK
+	}
+	sup := r.sup.Load()
+	if sup == nil {
+		if sup, err = r.startSupervisor(ctx); err != nil {
+			r.log.printf("%v", err)
+			return exitProblems
+		}
+	}
+	if err := sup.StartAll(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		r.log.printf("%v", err)
+	}
+	follow(ctx, s, r.env.Vars, r.sink, r.log)
+	res := <-r.result
+	cancel(nil) // followers forward what is left of their files, then end
+	r.finish()
 	return res.Code
 }
 
-// composeEnv builds the environment every command and program gets: the
-// container's, then [env_defaults] where unset, then [env] in written order.
-func composeEnv(s *spec.Spec, base []string) (*environ.Env, error) {
-	env := environ.New(base)
-	if err := env.AddDefaults("env_defaults", toPairs(s.EnvDefaults)); err != nil {
+// startSupervisor builds the programs from the environment the stages made
+// and runs the supervisor in Hold mode: nothing starts until Start/StartAll.
+func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, error) {
+	progs, err := programs(r.spec, r.env.Vars, systemUsers(), commandProbe(r.reaper))
+	if err != nil {
 		return nil, err
 	}
-	if err := env.AddEntries("env", toPairs(s.Env), environ.Spec); err != nil {
+	if r.flags.only != "" {
+		if progs, err = onlyProgram(progs, r.flags.only); err != nil {
+			return nil, err
+		}
+	}
+	sup, err := supervise.New(progs, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.log.event, Hold: true})
+	if err != nil {
 		return nil, err
 	}
-	return env, nil
+	r.result = make(chan supervise.Result, 1)
+	go r.spawn.forward(sup, r.done)
+	go routeOrphans(sup, r.orphans, r.done)
+	go func() { r.result <- sup.Run(ctx) }()
+	r.sup.Store(sup)
+	return sup, nil
 }
 
-// intake turns caught signals into supervisor input: TERM/INT stop, the rest
-// are forwarded; SIGPIPE is appstart's own and dropped.
-func intake(sup *supervise.Supervisor, sigs <-chan os.Signal, done <-chan struct{}) {
+// needs is first_run's `needs`: start those programs now and wait until they
+// are ready; they then keep running as normal programs.
+func (r *runner) needs(ctx context.Context, names []string) error {
+	sup := r.sup.Load()
+	if sup == nil {
+		var err error
+		if sup, err = r.startSupervisor(ctx); err != nil {
+			return err
+		}
+	}
+	if err := sup.Start(ctx, names...); err != nil {
+		return err
+	}
+	return sup.WaitReady(ctx, names, needsTimeout)
+}
+
+// stopEarly stops programs a failed or --until start had already begun
+// (first_run's needs), then anything left in the container.
+func (r *runner) stopEarly() {
+	if sup := r.sup.Load(); sup != nil {
+		sup.Signal(syscall.SIGTERM)
+		<-r.result
+	}
+	r.finish()
+}
+
+func (r *runner) finish() {
+	if n, _ := r.reaper.KillAll(leftoverGrace); n > 0 {
+		r.log.printf("stopped %d leftover processes", n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = r.sink.Drain(ctx)
+}
+
+// intake turns caught signals into action: before the supervisor exists,
+// TERM/INT cancel the stages; after, every signal goes to the supervisor
+// (TERM/INT stop, the rest are forwarded). SIGPIPE is appstart's own.
+func (r *runner) intake(sigs <-chan os.Signal, cancel context.CancelCauseFunc, stopped chan<- syscall.Signal) {
 	for {
 		select {
 		case sig := <-sigs:
-			if s, ok := sig.(syscall.Signal); ok && s != syscall.SIGPIPE {
-				sup.Signal(s)
+			s, ok := sig.(syscall.Signal)
+			if !ok || s == syscall.SIGPIPE {
+				continue
 			}
-		case <-done:
+			if sup := r.sup.Load(); sup != nil {
+				sup.Signal(s)
+				continue
+			}
+			if s == syscall.SIGTERM || s == syscall.SIGINT {
+				select {
+				case stopped <- s:
+				default:
+				}
+				cancel(fmt.Errorf("stopped by %s during the start", sigName(s)))
+			}
+		case <-r.done:
 			return
 		}
 	}
@@ -176,34 +274,6 @@ func commandProbe(r *proc.Reaper) func(spec.Command, []string) supervise.Probe {
 	}
 }
 
-func fileOf(w any, fallback *os.File) *os.File {
-	if f, ok := w.(*os.File); ok {
-		return f
-	}
-	return fallback
-}
-
-// chownAll runs the [[chown]] entries. Interim: the full stage pipeline
-// (runtime/stage) replaces it.
-func chownAll(s *spec.Spec, env *environ.Env, log *logger) error {
-	users := systemUsers()
-	for _, c := range s.Chown {
-		if skip, _ := spec.Skip(c.When, c.Unless, env.Lookup, fileExists); skip {
-			continue
-		}
-		u, err := users.lookup(c.Owner)
-		if err != nil {
-			return fmt.Errorf("chown %s: %w", c.Path, err)
-		}
-		st, err := fsops.Chown(c.Path, int(u.Uid), int(u.Gid))
-		if err != nil {
-			return err
-		}
-		log.printf("chown %s: %d/%d changed in %s", c.Path, st.Changed, st.Visited, st.Elapsed.Round(time.Millisecond))
-	}
-	return nil
-}
-
 // follow tails every program's logfiles to stdout for the container's life,
 // prefixed with the program's name (the answer to servers that only log to
 // files). A file may appear later; it is waited for.
@@ -224,4 +294,18 @@ func follow(ctx context.Context, s *spec.Spec, env *environ.Env, sink *logfwd.Si
 			}()
 		}
 	}
+}
+
+func fileOf(w any, fallback *os.File) *os.File {
+	if f, ok := w.(*os.File); ok {
+		return f
+	}
+	return fallback
+}
+
+func sigName(s syscall.Signal) string {
+	if n := unix.SignalName(s); n != "" {
+		return n
+	}
+	return fmt.Sprintf("signal %d", int(s))
 }

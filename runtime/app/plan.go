@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"appstart/runtime/environ"
+	"appstart/runtime/stage"
+)
+
+// cmdPlan prints what a start would do right now, in order, changing
+// nothing: the first thing to run in a debug shell.
+func cmdPlan(std IO, args []string) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(std.Stderr)
+	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	s, path, ok := loadSpec(std, *config)
+	if !ok {
+		return exitProblems
+	}
+	fmt.Fprintf(std.Stdout, "spec: %s\n", path)
+	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), DryRun: true,
+		Plan: func(line string) { fmt.Fprintln(std.Stdout, line) },
+		Log:  func(f string, a ...any) { fmt.Fprintf(std.Stdout, f+"\n", a...) },
+	}
+	if _, err := stage.Run(context.Background(), e, ""); err != nil {
+		fmt.Fprintf(std.Stderr, "appstart plan: %v\n", err)
+		return exitProblems
+	}
+	progs, err := programs(s, e.Vars, systemUsers(), nil)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "appstart plan: %v\n", err)
+		return exitProblems
+	}
+	mask := e.Vars.Masker()
+	fmt.Fprintln(std.Stdout, "programs:")
+	for _, p := range progs {
+		l, _ := p.Cred.(launch)
+		user := "root"
+		if l.cred != nil {
+			user = fmt.Sprintf("uid %d gid %d groups %v", l.cred.Uid, l.cred.Gid, l.cred.Groups)
+		}
+		dir := p.Dir
+		if dir == "" {
+			dir = "(appstart's)"
+		}
+		after := ""
+		if len(p.After) > 0 {
+			after = " after " + strings.Join(p.After, ", ")
+		}
+		fmt.Fprintf(std.Stdout, "  %s: %s\n    as %s in %s%s; autorestart %s, stop %s then SIGKILL after %s\n",
+			p.Name, mask.Mask(strings.Join(p.Argv, " ")), user, dir, after, p.AutoRestart, sigName(p.StopSignal), p.StopWait)
+	}
+	return exitOK
+}

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"syscall"
+
+	"appstart/runtime/environ"
+	"appstart/runtime/proc"
+	"appstart/runtime/spec"
+	"appstart/runtime/stage"
+	"appstart/runtime/sysx"
+)
+
+// cmdTask runs a [tasks.NAME] command the way the platform's scheduler
+// needs it: in a sibling container where the start never ran, with the
+// environment the programs get (env, env_file, secrets, workers: read, never
+// created), as the task's user, exec'd in place.
+func cmdTask(std IO, args []string) int {
+	fs := flag.NewFlagSet("task", flag.ContinueOnError)
+	fs.SetOutput(std.Stderr)
+	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(std.Stderr, "appstart task: usage: appstart task [--config FILE] NAME")
+		return exitUsage
+	}
+	s, _, ok := loadSpec(std, *config)
+	if !ok {
+		return exitProblems
+	}
+	t := s.Task(fs.Arg(0))
+	if t == nil {
+		fmt.Fprintf(std.Stderr, "appstart task: no [tasks.%s] in the spec%s\n", fs.Arg(0), taskNames(s))
+		return exitUsage
+	}
+	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), ReadOnly: true,
+		Log: func(f string, a ...any) { fmt.Fprintf(std.Stderr, "appstart: "+f+"\n", a...) }}
+	if _, err := stage.Run(context.Background(), e, "workers"); err != nil {
+		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
+		return exitProblems
+	}
+	u, err := systemUsers().lookup(t.User)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
+		return exitProblems
+	}
+	env := e.Vars.Clone()
+	for _, kv := range u.Env() {
+		k, v, _ := cut(kv)
+		env.Set(environ.Var{Name: k, Value: v, Source: environ.Program})
+	}
+	if err := env.AddEntries("tasks."+t.Name+".environment", toPairs(t.Environment), environ.Program); err != nil {
+		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
+		return exitProblems
+	}
+	argv, err := commandArgv(t.Command, env)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "appstart task %s: command: %v\n", t.Name, err)
+		return exitProblems
+	}
+	envList := env.Environ()
+	path, err := lookPath(argv[0], envList)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
+		return proc.CodeNotFound
+	}
+	if t.Directory != "" {
+		if err := syscall.Chdir(t.Directory); err != nil {
+			fmt.Fprintf(std.Stderr, "appstart task %s: cannot enter %s: %v\n", t.Name, t.Directory, err)
+			return exitProblems
+		}
+	}
+	if err := sysx.DropTo(u.Uid, u.Gid, u.Groups); err != nil {
+		fmt.Fprintf(std.Stderr, "appstart task %s: cannot drop to %s: %v\n", t.Name, t.User, err)
+		return exitProblems
+	}
+	err = syscall.Exec(path, argv, envList)
+	fmt.Fprintf(std.Stderr, "appstart task %s: cannot exec %s: %v\n", t.Name, argv[0], err)
+	return 126
+}
+
+func taskNames(s *spec.Spec) string {
+	if len(s.Tasks) == 0 {
+		return " (it has no tasks)"
+	}
+	names := ""
+	for i, t := range s.Tasks {
+		if i > 0 {
+			names += ", "
+		}
+		names += t.Name
+	}
+	return " (tasks: " + names + ")"
+}

@@ -1,0 +1,84 @@
+package stage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Stage is one step of the start-up pipeline.
+type Stage struct {
+	Name string
+	Run  func(ctx context.Context, e *Env) error
+}
+
+// Stages returns the pipeline in spec.Stages order, without "programs",
+// which belong to the supervisor. "dirs" includes remove, "templates"
+// includes patch, and "workers" ends with the env_file overrides: they are
+// the last layer of the environment (environ.Source), after the variables
+// secrets and workers export, and are read only then so a file seeded from
+// the image on the first start already counts.
+func Stages() []Stage {
+	return []Stage{
+		{"env", runEnv},
+		{"dirs", runDirs},
+		{"seed", runSeed},
+		{"secrets", runSecrets},
+		{"workers", runWorkersAndEnvFiles},
+		{"templates", runTemplates},
+		{"chown", runChown},
+		{"first_run", runFirstRun},
+		{"on_upgrade", runOnUpgrade},
+		{"on_start", runOnStart},
+	}
+}
+
+// Run runs the stages in order and stops after until ("" or "programs":
+// all of them), returning what each did. The first failing stage stops the
+// start; its error names the stage, and the summary holds the stages done.
+//
+//	sum, err := stage.Run(ctx, e, "workers") // `appstart run --until workers`
+//	// err: "secrets: secret file /app/data/.app_secret is empty: ..."
+func Run(ctx context.Context, e *Env, until string) (Summary, error) {
+	e.defaults()
+	stages := Stages()
+	if until != "" && until != "programs" {
+		i := slices.IndexFunc(stages, func(s Stage) bool { return s.Name == until })
+		if i < 0 {
+			return Summary{}, fmt.Errorf("cannot run until %q: no such stage (stages: %s)", until, stageNames(stages))
+		}
+		stages = stages[:i+1]
+	}
+	start := e.Now()
+	e.parts = nil
+	for _, s := range stages {
+		if err := context.Cause(ctx); err != nil {
+			return e.summary(start), fmt.Errorf("%s: %w", s.Name, err)
+		}
+		e.stageName = s.Name
+		t0 := e.Now()
+		n := len(e.parts)
+		err := s.Run(ctx, e)
+		d := e.Now().Sub(t0)
+		for i := n; i < len(e.parts); i++ {
+			e.parts[i].Elapsed = d
+		}
+		if n == len(e.parts) {
+			e.parts = append(e.parts, Part{Stage: s.Name, Elapsed: d})
+		}
+		if err != nil {
+			return e.summary(start), fmt.Errorf("%s: %w", s.Name, err)
+		}
+	}
+	e.stageName = ""
+	return e.summary(start), nil
+}
+
+func stageNames(stages []Stage) string {
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ", ")
+}

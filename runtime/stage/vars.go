@@ -1,0 +1,77 @@
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"appstart/runtime/environ"
+	"appstart/runtime/spec"
+)
+
+// runEnv composes the spec's layers over the container environment:
+// [env_defaults] only where a variable is unset, then [env] in written
+// order. Every unset ${VAR} of both tables is reported in one error, each
+// with the key that needs it (issue 5: a package run with no addons lists
+// all missing variables at once):
+//
+//	env.DATABASE_URL: ${CLOUDRON_POSTGRESQL_PASSWORD} is not set; env.MAIL_URL: ...
+//
+// Secrets and workers are added by their stages, and the env_file overrides
+// after them (see Stages).
+func runEnv(_ context.Context, e *Env) error {
+	s := e.Spec
+	err := joinEnvErrors(
+		e.Vars.AddDefaults("env_defaults", pairs(s.EnvDefaults)),
+		e.Vars.AddEntries("env", pairs(s.Env), environ.Spec),
+	)
+	if err != nil {
+		return fmt.Errorf("cannot compose the environment: %w", err)
+	}
+	if e.Plan != nil {
+		m := e.Vars.Masker()
+		for _, v := range e.Vars.Vars() {
+			e.planf("%s=%s (%s)", v.Name, m.Var(v), origin(v))
+		}
+	}
+	return nil
+}
+
+// joinEnvErrors merges the problems of both layers into one *environ.Error,
+// so its Unset lists every missing variable and the message stays one line.
+func joinEnvErrors(errs ...error) error {
+	var all environ.Error
+	var other []error
+	for _, err := range errs {
+		var ee *environ.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &ee):
+			all.Problems = append(all.Problems, ee.Problems...)
+		default:
+			other = append(other, err)
+		}
+	}
+	if len(all.Problems) > 0 {
+		other = append([]error{&all}, other...)
+	}
+	return errors.Join(other...)
+}
+
+// origin says where a variable came from, for the plan: its key in the
+// spec ("env.DATABASE_URL", "secrets.APP_SECRET"), its env_file line, or
+// its layer ("environment").
+func origin(v environ.Var) string {
+	if v.Origin == "" {
+		return v.Source.String()
+	}
+	return v.Origin
+}
+
+func pairs(ps []spec.Pair) []environ.Pair {
+	out := make([]environ.Pair, len(ps))
+	for i, p := range ps {
+		out[i] = environ.Pair{Name: p.Name, Value: p.Value}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package stage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"appstart/runtime/cgroup"
+	"appstart/runtime/environ"
+)
+
+// Variables the workers stage exports, with or without a [workers] table,
+// so a JVM's -XX:MaxRAM=${APPSTART_MEMORY_LIMIT} needs no sizing of its own.
+const (
+	MemoryLimitVar       = "APPSTART_MEMORY_LIMIT"         // bytes of RAM
+	MemoryLimitMBVar     = "APPSTART_MEMORY_LIMIT_MB"      // MiB of RAM
+	MemorySwapLimitMBVar = "APPSTART_MEMORY_SWAP_LIMIT_MB" // MiB of RAM+swap
+)
+
+// runWorkersAndEnvFiles is the "workers" stage followed by the env_file
+// overrides, the last layer of the environment (see Stages).
+func runWorkersAndEnvFiles(ctx context.Context, e *Env) error {
+	if err := runWorkers(ctx, e); err != nil {
+		return err
+	}
+	return e.applyEnvFiles()
+}
+
+// runWorkers reads the memory limit of the container's cgroup and sizes the
+// worker count from it: clamp(limit / per_worker, min, max). With no limit
+// (debug mode lifts it) it assumes the spec's `unlimited` (2G by default),
+// or the machine's memory when that is 0. On cgroup v1 the platform sets
+// memory.limit_in_bytes to half the app's memoryLimit and the memsw limit to
+// all of it; both are exported.
+//
+//	// cgroup v1, memoryLimit 512 MiB, per_worker = "150M":
+//	// WORKERS=1 APPSTART_MEMORY_LIMIT=268435456 APPSTART_MEMORY_LIMIT_MB=256
+//	// APPSTART_MEMORY_SWAP_LIMIT_MB=512; summary "workers=1 from 256MiB cgroup v1"
+func runWorkers(_ context.Context, e *Env) error {
+	m, err := cgroup.ReadMemory(e.FS)
+	if err != nil {
+		return fmt.Errorf("cannot read the memory limit: %w", err)
+	}
+	limit, swap, from := m.Limit, m.SwapLimit, fmt.Sprintf("cgroup v%d", m.Version)
+	if limit == 0 {
+		w := e.Spec.Workers
+		switch {
+		case w != nil && w.Unlimited > 0:
+			limit, from = w.Unlimited, "(no limit; workers.unlimited)"
+		default:
+			limit, err = cgroup.MachineMemory(e.FS)
+			if err != nil {
+				return fmt.Errorf("cannot read the machine's memory: %w", err)
+			}
+			from = "(no limit; machine memory)"
+		}
+		swap = 0
+	}
+	if swap == 0 {
+		swap = limit
+	}
+	e.planf("memory limit %s (%s, %s), with swap %s", cgroup.FormatSize(limit), from, m.Source, cgroup.FormatSize(swap))
+	set := func(name, value string) {
+		e.Vars.Set(environ.Var{Name: name, Value: value, Source: environ.Workers, Origin: "workers"})
+		e.planf("%s=%s", name, value)
+	}
+	set(MemoryLimitVar, strconv.FormatInt(limit, 10))
+	set(MemoryLimitMBVar, strconv.FormatInt(limit>>20, 10))
+	set(MemorySwapLimitMBVar, strconv.FormatInt(swap>>20, 10))
+	w := e.Spec.Workers
+	if w == nil {
+		return nil
+	}
+	n := cgroup.Workers(limit, w.PerWorker, w.Min, w.Max)
+	set(w.Name, strconv.Itoa(n))
+	e.report("workers=%d from %s %s", n, cgroup.FormatSize(limit), from)
+	return nil
+}
