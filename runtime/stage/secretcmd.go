@@ -31,7 +31,7 @@ const SecretFileVar = "APPSTART_SECRET_FILE"
 //
 // A crash leaves at most a ".ssh_host_ed25519_key.appstart-*" directory,
 // removed by the next attempt.
-func (e *Env) secretByCommand(ctx context.Context, sec spec.Secret, uid, gid int) (string, error) {
+func (e *Env) secretByCommand(ctx context.Context, sec spec.Secret, uid, gid int) (_ string, err error) {
 	dir, base := filepath.Split(sec.File)
 	if _, err := mkParents(sec.File, 0o700, uid, gid); err != nil {
 		return "", fmt.Errorf("cannot make secret %s: %w", sec.Name, err)
@@ -47,6 +47,15 @@ func (e *Env) secretByCommand(ctx context.Context, sec spec.Secret, uid, gid int
 		return "", fmt.Errorf("cannot make secret %s: %w", sec.Name, err)
 	}
 	tmp := filepath.Join(work, base)
+	// The file did not exist before the command ran, so whatever a command
+	// that fails, or ignores $APPSTART_SECRET_FILE, leaves under its name was
+	// written non-atomically by it and never used: remove it, or the next
+	// start would keep a possibly half-written secret forever.
+	defer func() {
+		if err != nil {
+			os.Remove(sec.File)
+		}
+	}()
 	err = e.run(ctx, job{
 		what:  "command of secret " + sec.Name,
 		cmd:   sec.Command,
@@ -59,6 +68,7 @@ func (e *Env) secretByCommand(ctx context.Context, sec spec.Secret, uid, gid int
 	}
 	data, _, err := readFileNoFollow(tmp)
 	if errors.Is(err, os.ErrNotExist) {
+		err = errors.New("not written")
 		return "", fmt.Errorf("command of secret %s `%s` succeeded but did not write $%s: write the secret there, not to %s itself, so a crash cannot leave it half-written",
 			sec.Name, sec.Command, SecretFileVar, sec.File)
 	}

@@ -30,11 +30,35 @@ func runEnv(_ context.Context, e *Env) error {
 	}
 	if e.Plan != nil {
 		m := e.Vars.Masker()
+		used := referenced(s)
+		hidden := 0
 		for _, v := range e.Vars.Vars() {
+			// The container's own variables (PATH, HOSTNAME...) are noise in a
+			// plan unless the spec uses them or an addon sets them.
+			if _, addon := environ.Addon(v.Name); v.Source == environ.Inherited && !used[v.Name] && !addon {
+				hidden++
+				continue
+			}
 			e.planf("%s=%s (%s)", v.Name, m.Var(v), origin(v))
+		}
+		if hidden > 0 {
+			e.planf("and %d more inherited variables the spec does not use", hidden)
 		}
 	}
 	return nil
+}
+
+// referenced names the variables the spec's [env] and [env_defaults] refer to.
+func referenced(s *spec.Spec) map[string]bool {
+	used := map[string]bool{}
+	for _, p := range append(append([]spec.Pair{}, s.Env...), s.EnvDefaults...) {
+		used[p.Name] = true
+		refs, _ := environ.Refs(p.Value)
+		for _, r := range refs {
+			used[r] = true
+		}
+	}
+	return used
 }
 
 // joinEnvErrors merges the problems of both layers into one *environ.Error,

@@ -59,7 +59,7 @@ func runWorkers(_ context.Context, e *Env) error {
 	if swap == 0 {
 		swap = limit
 	}
-	e.planf("memory limit %s (%s, %s), with swap %s", cgroup.FormatSize(limit), from, m.Source, cgroup.FormatSize(swap))
+	e.planf("memory limit %s from %s, read at %s; with swap %s", cgroup.FormatSize(limit), from, m.Source, cgroup.FormatSize(swap))
 	set := func(name, value string) {
 		e.Vars.Set(environ.Var{Name: name, Value: value, Source: environ.Workers, Origin: "workers"})
 		e.planf("%s=%s", name, value)
