@@ -25,6 +25,7 @@ var allowedImports = map[string][]string{
 	"runtime/patch":                  {},
 	"runtime/sysx":                   {},
 	"templates":                      {},
+	"examples":                       {},
 	"runtime/convert":                {"runtime/spec", "runtime/environ"},
 	"runtime/scaffold":               {"runtime/spec", "runtime/environ"},
 	"runtime/schema":                 {"runtime/spec"},
