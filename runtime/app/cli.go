@@ -7,7 +7,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 )
 
@@ -46,6 +45,13 @@ func commands() []command {
 		{"plan", "print what a start would do now, changing nothing", cmdPlan},
 		{"exec-as", "drop to USER and exec a command in place (gosu)", cmdExecAs},
 		{"task", "run a [tasks.NAME] command with the programs' environment", cmdTask},
+		{"status", "show each program of the running appstart (--json for scripts)", cmdStatus},
+		{"start", "start programs of the running appstart", cmdControl("start")},
+		{"stop", "stop programs of the running appstart", cmdControl("stop")},
+		{"restart", "restart programs of the running appstart", cmdControl("restart")},
+		{"signal", "send a signal to a program's process group", cmdSignal},
+		{"logs", "recent lines of the programs (-f to follow)", cmdLogs},
+		{"health", "exit 0 when every program runs and is healthy (Docker HEALTHCHECK)", cmdHealth},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help, or a command's", nil},
 	}
@@ -83,7 +89,6 @@ func Main(args []string, std IO) int {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "appstart %s: the init of an app container\n\nUsage: appstart [COMMAND] [--config FILE] [flags]\n\nCommands:\n", Version)
 	cs := commands()
-	sort.SliceStable(cs, func(i, j int) bool { return false })
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}

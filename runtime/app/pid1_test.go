@@ -2,9 +2,7 @@ package app_test
 
 import (
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,41 +25,6 @@ func container(t *testing.T, spec string, mod func(*harness.Options)) *harness.C
 		mod(&o)
 	}
 	return harness.Run(t, o)
-}
-
-func TestHelloExampleAsPID1(t *testing.T) {
-	harness.RequireCommands(t, "node")
-	root, _ := filepath.Abs("../../examples/hello")
-	spec, err := os.ReadFile(filepath.Join(root, "appstart.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := container(t, string(spec), func(o *harness.Options) {
-		o.Mounts = []harness.Mount{{Source: root, Target: "/app/code"}}
-	})
-	c.WaitForOutput("web: ready", 20*time.Second)
-	resp, err := c.HTTPClient().Get("http://127.0.0.1:3000/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	want := "as uid " + strconv.Itoa(c.UID()) + ", visit 1"
-	if !strings.Contains(string(body), want) {
-		t.Fatalf("GET / = %q, want it to contain %q (server runs as cloudron)", body, want)
-	}
-	if b, err := os.ReadFile(c.HostPath("/app/data/visits")); err != nil || string(b) != "1" {
-		t.Fatalf("visit counter on the data volume = %q, %v", b, err)
-	}
-	c.Signal(syscall.SIGTERM)
-	r := c.Wait(10 * time.Second)
-	if r.ExitCode != 0 {
-		t.Fatalf("exit after SIGTERM = %d, want 0\n%s", r.ExitCode, r.Stderr)
-	}
-	// One program: its bytes pass through unprefixed.
-	if !strings.Contains(r.Stdout, "listening on :3000\n") || strings.Contains(r.Stdout, "web |") {
-		t.Fatalf("stdout = %q, want the server's lines unprefixed", r.Stdout)
-	}
 }
 
 func TestStopsInReverseOrderAndExitsZero(t *testing.T) {

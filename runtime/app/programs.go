@@ -80,9 +80,9 @@ func program(sp spec.Program, base *environ.Env, u ident.User, i, n int, runProb
 		k, v, _ := cut(kv)
 		env.Set(environ.Var{Name: k, Value: v, Source: environ.Program, Origin: "user " + u.Name})
 	}
-	if n > 1 {
-		env.Set(environ.Var{Name: "APPSTART_INSTANCE", Value: strconv.Itoa(i), Source: environ.Program, Origin: name})
-	}
+	// Every copy knows its number, a single one included (supervisord's
+	// process_num), so `instances = "${WORKERS}"` works when WORKERS is 1.
+	env.Set(environ.Var{Name: "APPSTART_INSTANCE", Value: strconv.Itoa(i), Source: environ.Program, Origin: name})
 	if err := env.AddEntries("programs."+sp.Name+".environment", toPairs(sp.Environment), environ.Program); err != nil {
 		return supervise.Program{}, err
 	}

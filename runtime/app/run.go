@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"appstart/runtime/control"
 	"appstart/runtime/environ"
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
@@ -69,6 +70,7 @@ type runner struct {
 	sink   *logfwd.Sink
 	spawn  *spawner
 
+	srv     *control.Server
 	sup     atomic.Pointer[supervise.Supervisor]
 	result  chan supervise.Result
 	done    chan struct{}
@@ -93,11 +95,19 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	r.reaper = reaper
 	_ = sysx.WriteOOMScoreAdj(0, -999) // the init outlives an OOM in its programs
 
-	s, _, ok := loadSpec(r.std, r.flags.config)
+	s, path, ok := loadSpec(r.std, r.flags.config)
 	if !ok {
 		return exitProblems
 	}
 	r.spec = s
+	// One appstart per spec: a second `appstart run` in a debug shell would
+	// fight the first over ports, pid files and the control socket.
+	release, _, err := control.Lock(control.LockPath(control.DefaultDir, path))
+	if err != nil {
+		r.log.printf("%v", err)
+		return exitProblems
+	}
+	defer release()
 	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
 	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
 	r.spawn = &spawner{reaper: reaper, sink: r.sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
@@ -167,6 +177,14 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 	go routeOrphans(sup, r.orphans, r.done)
 	go func() { r.result <- sup.Run(ctx) }()
 	r.sup.Store(sup)
+	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker()})
+	if err != nil {
+		// The programs still run; only `appstart status` and friends are lost.
+		r.log.printf("no control socket: %v", err)
+	} else {
+		r.srv = srv
+		go srv.Serve(ctx)
+	}
 	return sup, nil
 }
 
@@ -197,6 +215,9 @@ func (r *runner) stopEarly() {
 }
 
 func (r *runner) finish() {
+	if r.srv != nil {
+		r.srv.Close()
+	}
 	if n, _ := r.reaper.KillAll(leftoverGrace); n > 0 {
 		r.log.printf("stopped %d leftover processes", n)
 	}

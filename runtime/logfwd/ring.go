@@ -14,6 +14,10 @@ type ring struct {
 	buf  []byte
 	pos  int  // next write position
 	full bool // buf has wrapped at least once
+
+	name  string // the source name, for followers
+	sink  *Sink  // nil in tests of the ring alone
+	carry []byte // a partial line seen by add while someone follows
 }
 
 func newRing(size int) *ring { return &ring{cap: size} }
@@ -28,7 +32,24 @@ func (r *ring) add(b []byte, open bool) {
 	if open {
 		r.put([]byte{'\n'})
 	}
+	if r.following() {
+		r.carry = append(r.carry, b...)
+		for {
+			i := bytes.IndexByte(r.carry, '\n')
+			if i < 0 {
+				break
+			}
+			r.sink.publish(r.name, string(r.carry[:i]))
+			r.carry = r.carry[i+1:]
+		}
+		if open && len(r.carry) > 0 {
+			r.sink.publish(r.name, string(r.carry))
+			r.carry = r.carry[:0]
+		}
+	}
 }
+
+func (r *ring) following() bool { return r.sink != nil && r.sink.subs.active.Load() > 0 }
 
 // addPrefixed appends the lines of out, each "prefix text\n", without their
 // prefixes. Only the tail that fits the ring is looked at.
@@ -44,9 +65,13 @@ func (r *ring) addPrefixed(out []byte, prefixLen int) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	following := r.following()
 	for start < len(out) {
 		end := start + bytes.IndexByte(out[start:], '\n') + 1
 		r.put(out[start+prefixLen : end])
+		if following {
+			r.sink.publish(r.name, string(out[start+prefixLen:end-1]))
+		}
 		start = end
 	}
 }

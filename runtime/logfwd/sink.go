@@ -46,6 +46,7 @@ type Sink struct {
 
 	recentMu sync.Mutex
 	recent   map[string]*ring
+	subs     subscribers
 
 	pipesMu sync.Mutex
 	pipes   map[*pipeReader]struct{} // live pipe readers, for Drain
@@ -141,6 +142,7 @@ func (s *Sink) ringFor(name string) *ring {
 	r, ok := s.recent[name]
 	if !ok {
 		r = newRing(s.opts.RecentBytes)
+		r.name, r.sink = name, s
 		s.recent[name] = r
 	}
 	return r

@@ -66,6 +66,9 @@ type Env struct {
 	// ReadOnly is `appstart task`: variables are composed, existing secrets
 	// read, nothing is created or run; a missing secret is an error.
 	ReadOnly bool
+	// Progress, when set, is called with each stage's name as it starts
+	// (for a debug log, and the crash test's record of where it struck).
+	Progress func(stage string)
 	// Needs starts the named programs and returns once they are ready
 	// (first_run's needs). nil with a non-empty needs is an error.
 	Needs func(ctx context.Context, names []string) error
@@ -111,8 +114,8 @@ func (e *Env) planf(format string, args ...any) {
 	e.Plan(e.Vars.Masker().Mask(e.stageName + ": " + fmt.Sprintf(format, args...)))
 }
 
-// mutates reports whether this run may change the filesystem, and plans
-// the skip otherwise.
+// mutates reports whether this run may change the filesystem or run
+// commands: not in plan (DryRun) nor task (ReadOnly) mode.
 func (e *Env) mutates() bool {
 	return !e.DryRun && !e.ReadOnly
 }

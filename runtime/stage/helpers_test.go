@@ -171,3 +171,21 @@ func partsText(e *Env) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// runOutput runs argv through the test reaper (os/exec's Wait would race it
+// for the exit) and returns its stdout.
+func runOutput(t testing.TB, argv ...string) (string, proc.Exit) {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	e, err := testReaper(t).Run(context.Background(), proc.Cmd{Path: argv[0], Args: argv,
+		Env: []string{"PATH=/usr/local/bin:/usr/bin:/bin"}, Stdout: f, Stderr: f})
+	if err != nil {
+		t.Fatalf("%v: %v", argv, err)
+	}
+	b, _ := os.ReadFile(f.Name())
+	return string(b), e
+}

@@ -26,11 +26,12 @@ const (
 // streams each line to out with a prefix, and keeps the last lines for an
 // error message. Both copies are masked.
 type capture struct {
-	r, w *os.File
-	done chan struct{}
-	tail []string // ring of the last tailLines lines
-	next int
-	full bool
+	r, w  *os.File
+	grace time.Duration // drainGrace
+	done  chan struct{}
+	tail  []string // ring of the last tailLines lines
+	next  int
+	full  bool
 }
 
 // newCapture returns a capture whose w goes to the child as fds 1 and 2.
@@ -39,7 +40,7 @@ func newCapture(out io.Writer, prefix string, m *environ.Masker) (*capture, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &capture{r: r, w: w, done: make(chan struct{}), tail: make([]string, tailLines)}
+	c := &capture{r: r, w: w, grace: drainGrace, done: make(chan struct{}), tail: make([]string, tailLines)}
 	go c.read(out, prefix, m)
 	return c, nil
 }
@@ -80,12 +81,12 @@ func (c *capture) add(out io.Writer, prefix string, m *environ.Masker, line []by
 }
 
 // finish closes appstart's copy of the write end (the child has its own
-// until it exits) and waits for the reader, at most drainGrace.
+// until it exits) and waits for the reader, at most c.grace.
 func (c *capture) finish() []string {
 	c.w.Close()
 	select {
 	case <-c.done:
-	case <-time.After(drainGrace):
+	case <-time.After(c.grace):
 		c.r.Close() // unblocks the reader with an error
 		<-c.done
 	}

@@ -57,6 +57,9 @@ func Run(ctx context.Context, e *Env, until string) (Summary, error) {
 			return e.summary(start), fmt.Errorf("%s: %w", s.Name, err)
 		}
 		e.stageName = s.Name
+		if e.Progress != nil {
+			e.Progress(s.Name)
+		}
 		t0 := e.Now()
 		n := len(e.parts)
 		err := s.Run(ctx, e)

@@ -96,14 +96,17 @@ func TestStatusSnapshot(t *testing.T) {
 	h.advance(time.Second)
 	st := h.status("worker:2")
 	want := Status{Name: "worker:2", Group: "worker", State: Running, Since: epoch.Add(time.Second),
-		Pid: h.lastPid("worker:2"), Ready: true, Starts: 1}
+		Pid: h.lastPid("worker:2"), Ready: true, Starts: 1, AutoStart: true}
 	if st != want {
 		t.Fatalf("status\n%+v\nwant\n%+v", st, want)
 	}
 	if !st.OK() {
 		t.Fatal("a running, ready program without a healthcheck is not OK")
 	}
-	for _, s := range []Status{{State: Fatal}, {State: Backoff}, {State: Running, Ready: false}, {State: Running, Ready: true, Health: HealthUnhealthy}} {
+	if !(Status{State: Stopped}).OK() || !(Status{State: Exited, Ended: true}).OK() {
+		t.Error("a program not meant to start by itself, or a finished one-shot, is not OK")
+	}
+	for _, s := range []Status{{State: Fatal}, {State: Backoff}, {State: Running, Ready: false}, {State: Running, Ready: true, Health: HealthUnhealthy}, {State: Stopped, AutoStart: true}} {
 		if s.OK() {
 			t.Errorf("%+v is OK", s)
 		}

@@ -39,12 +39,13 @@ type Status struct {
 	Ended       bool
 	LastCode    int  // how the last process ended, when Ended
 	Scheduled   bool // runs on a schedule
+	AutoStart   bool // meant to run without a request
 }
 
 // OK reports whether the program is as it should be, for `appstart
 // health` (the one-line Docker HEALTHCHECK): running, ready and healthy;
-// or a one-shot done; or not meant to run (stopped, or a schedule between
-// runs). FATAL, restarting, starting or unhealthy are not OK.
+// or a one-shot done; or not meant to run (autostart off and stopped, or
+// a schedule between runs). FATAL, restarting, starting or unhealthy are not OK.
 func (st Status) OK() bool {
 	if st.Scheduled && st.State != Fatal {
 		return true
@@ -52,8 +53,12 @@ func (st Status) OK() bool {
 	switch st.State {
 	case Running:
 		return st.Ready && (st.Health == HealthNone || st.Health == HealthHealthy)
-	case Exited, Stopped:
+	case Exited:
 		return true
+	case Stopped:
+		// Stopped by request is not what the spec asked for; a program
+		// that is not meant to start by itself is fine stopped.
+		return !st.AutoStart
 	}
 	return false
 }
@@ -64,7 +69,7 @@ func (s *Supervisor) snapshot() []Status {
 		out = append(out, Status{
 			Name: p.Name, Group: p.group(), State: p.state, Since: p.since, Pid: p.pid,
 			Ready: p.up, Health: p.health, Starts: p.starts, Failures: p.failures,
-			Ended: p.ended, LastCode: p.lastEnd.code, Scheduled: p.Schedule != nil,
+			Ended: p.ended, LastCode: p.lastEnd.code, Scheduled: p.Schedule != nil, AutoStart: p.AutoStart,
 		})
 	}
 	return out

@@ -67,13 +67,19 @@ func run() int {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 
+	// An example keeps its app in code/ when it has one (as a Dockerfile
+	// would COPY it to /app/code); the smallest keep it beside the spec.
+	code := example
+	if st, err := os.Stat(filepath.Join(example, "code")); err == nil && st.IsDir() {
+		code = filepath.Join(example, "code")
+	}
 	in, err := harness.Launch(harness.Options{
 		Argv:        []string{"/app/bin/appstart", "run"},
 		Env:         append(append([]string{}, harness.DefaultEnv...), env...),
 		PkgDir:      example,
 		DataDir:     *data,
 		Binaries:    map[string]string{"/app/bin/appstart": *bin},
-		Mounts:      []harness.Mount{{Source: example, Target: "/app/code"}},
+		Mounts:      []harness.Mount{{Source: code, Target: "/app/code"}},
 		HostNetwork: true,
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,

@@ -1,0 +1,93 @@
+package control
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// LockPath is the run lock of the spec at specPath, in dir: one lock per
+// spec file, however its path is spelt (made absolute, symlinks resolved).
+//
+//	control.LockPath("/run/appstart", "/app/code/appstart.toml")
+//	// "/run/appstart/3f0c1a5e9b2d7c44.lock"
+func LockPath(dir, specPath string) string {
+	p, err := filepath.Abs(specPath)
+	if err != nil {
+		p = filepath.Clean(specPath)
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	sum := sha256.Sum256([]byte(p))
+	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock")
+}
+
+// Lock takes the run lock at path (see LockPath), creating its directory
+// (0700) and file. It never waits: when another process holds the lock,
+// it returns that process's pid and a *HeldError. release gives the lock
+// up; so does the process ending, however it ends, because flock(2) locks
+// belong to the open file and the kernel closes it. The descriptor is
+// close-on-exec, so a program appstart starts never inherits the lock and
+// cannot keep it after appstart is gone.
+//
+//	release, pid, err := control.Lock(control.LockPath(control.DefaultDir, spec))
+//	// err: another appstart is running this spec: pid 42 holds /run/appstart/3f0c….lock
+func Lock(path string) (release func(), holderPid int, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, 0, fmt.Errorf("cannot take run lock %s: %w", path, err)
+	}
+	// os.OpenFile sets O_CLOEXEC.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot take run lock %s: %w", path, err)
+	}
+	fd := int(f.Fd())
+	for {
+		err = syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		pid := readPid(f)
+		f.Close()
+		return nil, pid, &HeldError{Path: path, Pid: pid}
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("cannot take run lock %s: %w", path, err)
+	}
+	// The file is never removed: unlinking a lock file lets a waiter lock
+	// the old inode while a newcomer locks a new one. A pid left by a dead
+	// holder is overwritten here and never read unless the lock is held.
+	if err := f.Truncate(0); err == nil {
+		_, err = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("cannot write pid to run lock %s: %w", path, err)
+	}
+	return sync.OnceFunc(func() {
+		f.Truncate(0)
+		f.Close()
+	}), 0, nil
+}
+
+// readPid reads the holder's pid; 0 if it has not written it yet.
+func readPid(f *os.File) int {
+	b := make([]byte, 32)
+	n, _ := f.ReadAt(b, 0)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b[:n])))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
+}

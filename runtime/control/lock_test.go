@@ -1,0 +1,122 @@
+package control
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLockPath(t *testing.T) {
+	t.Parallel()
+	dir := shortDir(t)
+	spec := filepath.Join(dir, "appstart.toml")
+	os.WriteFile(spec, nil, 0o644)
+	link := filepath.Join(dir, "link.toml")
+	os.Symlink(spec, link)
+	a := LockPath("/run/appstart", spec)
+	if !strings.HasPrefix(a, "/run/appstart/") || !strings.HasSuffix(a, ".lock") || len(filepath.Base(a)) != 16+5 {
+		t.Errorf("LockPath = %q", a)
+	}
+	for _, same := range []string{filepath.Join(dir, ".", "x", "..", "appstart.toml"), link} {
+		if got := LockPath("/run/appstart", same); got != a {
+			t.Errorf("LockPath(%q) = %q, want %q as for %q", same, got, a, spec)
+		}
+	}
+	if b := LockPath("/run/appstart", filepath.Join(dir, "other.toml")); b == a {
+		t.Errorf("two specs share the lock %q", a)
+	}
+}
+
+func TestLockInProcess(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(shortDir(t), "run", "appstart", "x.lock")
+	release, pid, err := Lock(path)
+	if err != nil || pid != 0 {
+		t.Fatalf("first Lock: %v, pid %d", err, pid)
+	}
+	if fi, _ := os.Stat(filepath.Dir(path)); fi.Mode().Perm() != 0o700 {
+		t.Errorf("lock directory mode %v", fi.Mode())
+	}
+	// flock(2) locks belong to the open file, so a second open in the same
+	// process is refused just as another process would be.
+	_, pid, err = Lock(path)
+	var he *HeldError
+	if !errors.As(err, &he) || pid != os.Getpid() || he.Pid != pid {
+		t.Fatalf("second Lock: %v, pid %d; want held by %d", err, pid, os.Getpid())
+	}
+	if !strings.Contains(err.Error(), "another appstart is running this spec: pid ") {
+		t.Errorf("message %q", err)
+	}
+	release()
+	release() // idempotent
+	release2, _, err := Lock(path)
+	if err != nil {
+		t.Fatalf("Lock after release: %v", err)
+	}
+	release2()
+}
+
+// lockChild starts a process that takes the lock and waits on its stdin.
+func lockChild(t *testing.T, path string) (*exec.Cmd, func()) {
+	t.Helper()
+	self, _ := os.Executable()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Env = append(os.Environ(), childModeEnv+"=lock", childArgEnv+"="+path)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Barrier: the child says it holds the lock.
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		cancel()
+		cmd.Wait()
+		t.Fatalf("child did not take the lock: %q, %v", line, err)
+	}
+	return cmd, func() { stdin.Close(); cancel() }
+}
+
+func TestLockHeldByAnotherProcess(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(shortDir(t), "x.lock")
+	cmd, done := lockChild(t, path)
+	defer done()
+	_, pid, err := Lock(path)
+	if pid != cmd.Process.Pid || err == nil {
+		t.Fatalf("Lock while the child holds it: pid %d, %v; want pid %d", pid, err, cmd.Process.Pid)
+	}
+	// The child ends without calling release: its exit frees the lock.
+	done()
+	cmd.Wait()
+	release, pid, err := Lock(path)
+	if err != nil {
+		t.Fatalf("Lock after the holder exited: %v (pid %d)", err, pid)
+	}
+	release()
+}
+
+func TestLockHeldByKilledProcess(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(shortDir(t), "x.lock")
+	cmd, done := lockChild(t, path)
+	defer done()
+	if _, pid, _ := Lock(path); pid != cmd.Process.Pid {
+		t.Fatalf("holder pid %d, want %d (the negative control: held means held)", pid, cmd.Process.Pid)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	release, _, err := Lock(path)
+	if err != nil {
+		t.Fatalf("Lock after SIGKILL of the holder: %v", err)
+	}
+	release()
+}

@@ -1,0 +1,77 @@
+package control
+
+import (
+	"context"
+	"syscall"
+	"time"
+)
+
+// Default locations, under /run: the one writable place that is private to
+// the container and emptied by every restart.
+const (
+	DefaultDir    = "/run/appstart"
+	DefaultSocket = "/run/appstart/control.sock"
+)
+
+// Backend is what the server drives: the app implements it over the
+// supervisor and the log sink. Every method must return promptly once ctx
+// ends (the server cancels it on Close and when a client hangs up).
+//
+// A name is a program ("web"), an instance ("web:2") or a group ("web"),
+// exactly as the supervisor resolves it; an unknown name is an error whose
+// message the client prints verbatim, so it must not contain secrets.
+type Backend interface {
+	// Status returns every program, in spec order.
+	Status(ctx context.Context) ([]ProgramStatus, error)
+	Start(ctx context.Context, names []string) error
+	Stop(ctx context.Context, names []string) error
+	Restart(ctx context.Context, names []string) error
+	// Signal sends sig to the process group of each named program.
+	Signal(ctx context.Context, names []string, sig syscall.Signal) error
+	// Logs returns up to the last n kept lines of program name, oldest
+	// first; name "" means every program, interleaved as they were written.
+	Logs(ctx context.Context, name string, n int) ([]LogLine, error)
+	// Follow is Logs followed by every later line, like `tail -n N -f`:
+	// backlog and subscription must be taken atomically (no line lost or
+	// repeated between them). The Backend sends later lines on live until
+	// ctx ends or appstart stops, then closes live. It must never block
+	// its writers on a slow follower: drop lines for it instead.
+	Follow(ctx context.Context, name string, n int) (backlog []LogLine, live <-chan LogLine, err error)
+}
+
+// ProgramStatus is one program as `appstart status` shows it. The fields
+// are plain values so that this package needs no supervisor types: the app
+// fills them from supervise.Status.
+//
+//	{Name: "web:1", Group: "web", State: "running", Pid: 42, Since: t0,
+//	 UptimeSeconds: 3725, Restarts: 2, LastExit: "exit 1", Ready: true,
+//	 Health: "healthy", OK: true}
+type ProgramStatus struct {
+	Name  string `json:"name"`
+	Group string `json:"group,omitempty"`
+	// State is the supervisor's state name: stopped, waiting, starting,
+	// running, backoff, stopping, exited, fatal.
+	State string    `json:"state"`
+	Pid   int       `json:"pid"`            // 0 when there is no process
+	Since time.Time `json:"since,omitzero"` // when State was entered
+	// UptimeSeconds is how long the program has been in State, in whole
+	// seconds (JSON-friendly for scripts; FormatStatus shows it for running
+	// programs only).
+	UptimeSeconds int64  `json:"uptime_seconds"`
+	Restarts      int    `json:"restarts"`            // processes started after the first
+	LastExit      string `json:"last_exit,omitempty"` // "exit 1", "signal 9 (killed)"; "" before any
+	Ready         bool   `json:"ready"`
+	// Health is the healthcheck state: "" or "none" without a check, else
+	// starting, healthy or unhealthy.
+	Health string `json:"health,omitempty"`
+	// OK is the app's verdict for `appstart health` (supervise.Status.OK):
+	// running, ready and healthy, or a one-shot that is done, or not meant
+	// to run.
+	OK bool `json:"ok"`
+}
+
+// LogLine is one line a program wrote, without its prefix or newline.
+type LogLine struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
