@@ -47,9 +47,11 @@ func exitText(code int) string {
 	return fmt.Sprintf("exited %d", code)
 }
 
-func (b backend) Start(ctx context.Context, names []string) error   { return b.sup.Start(ctx, names...) }
-func (b backend) Stop(ctx context.Context, names []string) error    { return b.sup.Stop(ctx, names...) }
-func (b backend) Restart(ctx context.Context, names []string) error { return b.sup.Restart(ctx, names...) }
+func (b backend) Start(ctx context.Context, names []string) error { return b.sup.Start(ctx, names...) }
+func (b backend) Stop(ctx context.Context, names []string) error  { return b.sup.Stop(ctx, names...) }
+func (b backend) Restart(ctx context.Context, names []string) error {
+	return b.sup.Restart(ctx, names...)
+}
 
 func (b backend) Signal(ctx context.Context, names []string, sig syscall.Signal) error {
 	return b.sup.SignalProgram(ctx, sig, names...)
