@@ -26,13 +26,13 @@ escape = "php"
 command = "echo web started; sleep 300"
 `
 
-const debugTemplate = "<?php $pw = '##CLOUDRON_POSTGRESQL_PASSWORD'; $salt = '##APP_SECRET';\n"
+const debugTemplate = "<?php $pw = '##CLOUDRON_POSTGRESQL_PASSWORD'; $salt = '##APP_SECRET';\n##IF CLOUDRON_LDAP_SERVER\n$ldap = '##CLOUDRON_LDAP_BIND_DN';\n##END\n$mail = '##CLOUDRON_MAIL_SMTP_SERVER';\n"
 
 // The password holds every character sed templates break on.
 const debugPassword = `p/a&s\s'w"o$rd`
 
 func debugEnv() []string {
-	return append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_POSTGRESQL_PASSWORD="+debugPassword, "CLOUDRON_POSTGRESQL_HOST=db.local")
+	return append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_POSTGRESQL_PASSWORD="+debugPassword, "CLOUDRON_POSTGRESQL_HOST=db.local", "CLOUDRON_MAIL_SMTP_SERVER=mail")
 }
 
 // `run --until templates` stops right after that stage: the config is
@@ -101,10 +101,15 @@ func TestMissingVariablesAllNamed(t *testing.T) {
 	if r.ExitCode != 1 {
 		t.Fatalf("exit %d, want 1\n%s", r.ExitCode, r.Stderr)
 	}
-	for _, want := range []string{"CLOUDRON_POSTGRESQL_PASSWORD", "CLOUDRON_POSTGRESQL_HOST"} {
+	for _, want := range []string{"3 variable(s)", "CLOUDRON_POSTGRESQL_PASSWORD", "CLOUDRON_POSTGRESQL_HOST", "postgresql addon",
+		"needed by env.DB_URL", "CLOUDRON_MAIL_SMTP_SERVER", "sendmail addon", "needed by /app/pkg/config.tmpl:5"} {
 		if !strings.Contains(r.Stderr, want) {
 			t.Errorf("stderr lacks %s:\n%s", want, r.Stderr)
 		}
+	}
+	// Inside ##IF CLOUDRON_LDAP_SERVER, with LDAP absent: not needed.
+	if strings.Contains(r.Stderr, "CLOUDRON_LDAP_BIND_DN") {
+		t.Errorf("a placeholder in a false ##IF block was reported:\n%s", r.Stderr)
 	}
 	if strings.Contains(r.Stdout, "web started") {
 		t.Error("a program started after a failed stage")

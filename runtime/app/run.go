@@ -108,6 +108,10 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return exitProblems
 	}
 	defer release()
+	if err := missingVars(s, r.std.Env); err != nil {
+		r.log.printf("%v", err)
+		return exitProblems
+	}
 	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
 	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
 	r.spawn = &spawner{reaper: reaper, sink: r.sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
