@@ -44,6 +44,7 @@ func commands() []command {
 		{"check", "validate the spec and the image it will run in", cmdCheck},
 		{"plan", "print what a start would do now, changing nothing", cmdPlan},
 		{"exec-as", "drop to USER and exec a command in place (gosu)", cmdExecAs},
+		{"writes", "list files changed outside /run, /tmp and /app/data (what a read-only root refuses)", cmdWrites},
 		{"task", "run a [tasks.NAME] command with the programs' environment", cmdTask},
 		{"status", "show each program of the running appstart (--json for scripts)", cmdStatus},
 		{"start", "start programs of the running appstart", cmdControl("start")},
