@@ -9,4 +9,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require github.com/valyala/bytebufferpool v1.0.0 // indirect
+require (
+	github.com/creack/pty v1.1.24 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+)

@@ -47,9 +47,20 @@ func cmdRun(std IO, args []string) int {
 	fs.StringVar(&f.config, "config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
 	fs.StringVar(&f.until, "until", "", "run the stages up to and including `STAGE`, then stop (e.g. templates)")
 	fs.StringVar(&f.only, "only", "", "after the stages, start only program `NAME`, in the foreground")
+	var envFiles []string
+	fs.Func("env-file", "read variables from `FILE` in Docker's --env-file format (repeatable; for local runs)", func(v string) error {
+		envFiles = append(envFiles, v)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
+	env, err := withEnvFiles(std.Env, envFiles)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "appstart: %v\n", err)
+		return exitProblems
+	}
+	std.Env = env
 	// Signals are caught before anything forks, so none is lost while the
 	// stages run.
 	sigs := make(chan os.Signal, 64)
@@ -333,4 +344,26 @@ func sigName(s syscall.Signal) string {
 		return n
 	}
 	return fmt.Sprintf("signal %d", int(s))
+}
+
+// withEnvFiles adds the variables of Docker-format env files to env, as
+// `docker run --env-file` would: a file's value wins over the inherited one.
+func withEnvFiles(env []string, files []string) ([]string, error) {
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read env file: %w", err)
+		}
+		entries, err := environ.ParseDockerEnvFile(f, fh, environ.New(env).Lookup)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		over := make([]string, len(entries))
+		for i, e := range entries {
+			over[i] = e.Name + "=" + e.Value
+		}
+		env = mergeEnv(env, over)
+	}
+	return env, nil
 }
