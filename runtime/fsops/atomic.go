@@ -185,15 +185,15 @@ func setOwnerMode(f *os.File, uid, gid int, perm fs.FileMode) error {
 			return os.NewSyscallError("fchown", err)
 		}
 	}
-	if err := retry(func() error { return unix.Fchmod(int(f.Fd()), unixMode(perm)) }); err != nil {
+	if err := retry(func() error { return unix.Fchmod(int(f.Fd()), UnixMode(perm)) }); err != nil {
 		return os.NewSyscallError("fchmod", err)
 	}
 	return nil
 }
 
-// unixMode converts an fs.FileMode's permission and special bits to the
-// st_mode bits chmod(2) takes.
-func unixMode(m fs.FileMode) uint32 {
+// UnixMode converts an fs.FileMode's permission and special bits to the
+// st_mode bits chmod(2) takes: UnixMode(fs.ModeSetgid|0o2750) == 0o2750.
+func UnixMode(m fs.FileMode) uint32 {
 	u := uint32(m.Perm())
 	if m&fs.ModeSetuid != 0 {
 		u |= unix.S_ISUID

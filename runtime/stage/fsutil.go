@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"appstart/runtime/fsops"
 	"errors"
 	"fmt"
 	"io"
@@ -110,5 +111,5 @@ func ownerString(uid, gid int) string {
 
 // modeString writes a mode as chmod(1) takes it: "0750", "2775".
 func modeString(m fs.FileMode) string {
-	return fmt.Sprintf("%04o", unixMode(m))
+	return fmt.Sprintf("%04o", fsops.UnixMode(m))
 }

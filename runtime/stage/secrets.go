@@ -74,7 +74,7 @@ func (e *Env) secret(ctx context.Context, sec spec.Secret) (string, bool, error)
 			return "", false, err
 		}
 		e.planf("%s from %s (kept)", sec.Name, sec.File)
-		if e.mutates() && (int(st.Uid) != uid || int(st.Gid) != gid || st.Mode&0o7777 != unixMode(sec.Mode)) {
+		if e.mutates() && (int(st.Uid) != uid || int(st.Gid) != gid || st.Mode&0o7777 != fsops.UnixMode(sec.Mode)) {
 			if err := fixOwnerMode(sec.File, uid, gid, sec.Mode); err != nil {
 				return "", false, fmt.Errorf("cannot fix secret %s: %w", sec.Name, err)
 			}
@@ -157,19 +157,4 @@ func fixOwnerMode(path string, uid, gid int, mode fs.FileMode) error {
 		return err
 	}
 	return f.Chmod(mode)
-}
-
-// unixMode is the chmod(2) number of m, set-id and sticky bits included.
-func unixMode(m fs.FileMode) uint32 {
-	n := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		n |= syscall.S_ISUID
-	}
-	if m&fs.ModeSetgid != 0 {
-		n |= syscall.S_ISGID
-	}
-	if m&fs.ModeSticky != 0 {
-		n |= syscall.S_ISVTX
-	}
-	return n
 }

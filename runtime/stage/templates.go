@@ -132,5 +132,5 @@ func (e *Env) write(o output) error {
 func same(o output) bool {
 	data, st, err := readFileNoFollow(o.path)
 	return err == nil && int(st.Uid) == o.uid && int(st.Gid) == o.gid &&
-		st.Mode&0o7777 == unixMode(o.mode) && bytes.Equal(data, o.data)
+		st.Mode&0o7777 == fsops.UnixMode(o.mode) && bytes.Equal(data, o.data)
 }
