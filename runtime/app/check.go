@@ -9,6 +9,13 @@ import (
 	"appstart/runtime/spec"
 )
 
+// flagsWithConfig is the flag set of a command that reads the spec.
+func flagsWithConfig(name string, std IO) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(std.Stderr)
+	return fs, fs.String("config", "", "spec `file` (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+}
+
 // loadSpec finds and loads the spec named by --config, $APPSTART_CONFIG or the
 // default places, printing every problem on failure.
 func loadSpec(std IO, config string) (*spec.Spec, string, bool) {
@@ -37,9 +44,7 @@ func loadSpec(std IO, config string) (*spec.Spec, string, bool) {
 }
 
 func cmdCheck(std IO, args []string) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(std.Stderr)
-	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	fs, config := flagsWithConfig("check", std)
 	specOnly := fs.Bool("spec-only", false, "validate the spec alone, not the image it runs in (users, commands, template sources)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage

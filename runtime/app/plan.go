@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -13,9 +12,7 @@ import (
 // cmdPlan prints what a start would do right now, in order, changing
 // nothing: the first thing to run in a debug shell.
 func cmdPlan(std IO, args []string) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(std.Stderr)
-	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	fs, config := flagsWithConfig("plan", std)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

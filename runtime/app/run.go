@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -41,10 +40,8 @@ type runFlags struct {
 }
 
 func cmdRun(std IO, args []string) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(std.Stderr)
+	fs, config := flagsWithConfig("run", std)
 	var f runFlags
-	fs.StringVar(&f.config, "config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
 	fs.StringVar(&f.until, "until", "", "run the stages up to and including `STAGE`, then stop (e.g. templates)")
 	fs.StringVar(&f.only, "only", "", "after the stages, start only program `NAME`, in the foreground")
 	var envFiles []string
@@ -61,6 +58,7 @@ func cmdRun(std IO, args []string) int {
 		return exitProblems
 	}
 	std.Env = env
+	f.config = *config
 	// Signals are caught before anything forks, so none is lost while the
 	// stages run.
 	sigs := make(chan os.Signal, 64)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"syscall"
 
@@ -18,9 +17,7 @@ import (
 // environment the programs get (env, env_file, secrets, workers: read, never
 // created), as the task's user, exec'd in place.
 func cmdTask(std IO, args []string) int {
-	fs := flag.NewFlagSet("task", flag.ContinueOnError)
-	fs.SetOutput(std.Stderr)
-	config := fs.String("config", "", "spec file (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
+	fs, config := flagsWithConfig("task", std)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
