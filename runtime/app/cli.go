@@ -53,6 +53,9 @@ func commands() []command {
 		{"signal", "send a signal to a program's process group", cmdSignal},
 		{"logs", "recent lines of the programs (-f to follow)", cmdLogs},
 		{"health", "exit 0 when every program runs and is healthy (Docker HEALTHCHECK)", cmdHealth},
+		{"convert", "print the [programs.*] equivalent of supervisord configs", cmdConvert},
+		{"init", "print a starting appstart.toml (--port, --addon mysql,...)", cmdInit},
+		{"schema", "print the JSON Schema of appstart.toml, for editors", cmdSchema},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help, or a command's", nil},
 	}

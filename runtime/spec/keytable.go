@@ -70,6 +70,8 @@ var programKeys = []Key{
 	directoryKey(),
 	environmentKey(),
 	userKey("user to run as (\"root\" for servers that drop privileges themselves)", topUser),
+	{Name: "no_new_privs", Kind: KindBool, field: "NoNewPrivs", Default: false,
+		Doc: "set PR_SET_NO_NEW_PRIVS: the program and its children can never gain privileges (setuid binaries, file capabilities)"},
 	{Name: "autostart", Kind: KindBool, field: "AutoStart", Default: true,
 		Doc: "start with the others (false: only on request or when first_run needs it)"},
 	{Name: "autorestart", Kind: KindEnum, field: "AutoRestart", Default: "unexpected",

@@ -22,9 +22,13 @@ type Program struct {
 	Name    string
 	Command Command
 	// Directory "" is appstart's own working directory.
-	Directory    string
-	Environment  []Pair
-	User         string // default: the top-level user
+	Directory   string
+	Environment []Pair
+	User        string // default: the top-level user
+	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS for the program (prctl(2)), so
+	// neither it nor anything it execs gains privileges through setuid
+	// bits or file capabilities.
+	NoNewPrivs   bool
 	AutoStart    bool
 	AutoRestart  AutoRestart
 	ExitCodes    []int

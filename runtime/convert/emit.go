@@ -1,0 +1,109 @@
+package convert
+
+import (
+	"fmt"
+	"strings"
+)
+
+// emit writes the appstart.toml: a header, the notes on dropped sections,
+// the top-level user and [env], then each program in input order.
+func (cv *converter) emit() []byte {
+	var b strings.Builder
+	comment := func(s string) {
+		// A TOML comment may hold no control character but tab.
+		s = strings.Map(func(r rune) rune {
+			if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
+				return '?'
+			}
+			return r
+		}, s)
+		for _, l := range strings.Split(s, "\n") {
+			b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
+		}
+	}
+	comment("Converted from " + strings.Join(cv.files, ", ") + " by appstart convert.")
+	comment("Each comment marks something supervisord did that is not carried over as it was, and why.")
+	if len(cv.notes) > 0 {
+		b.WriteByte('\n')
+		for _, n := range cv.notes {
+			comment(n)
+		}
+	}
+	if cv.topUser != "" {
+		b.WriteString("\nuser = " + quote(cv.topUser) + "\n")
+	}
+	if len(cv.env) > 0 {
+		b.WriteString("\n")
+		comment("[supervisord] environment=: set for every program")
+		b.WriteString("[env]\n")
+		for _, p := range cv.env {
+			b.WriteString(key(p.name) + " = " + quote(p.value) + "\n")
+		}
+	}
+	for _, p := range cv.programs {
+		b.WriteByte('\n')
+		comment(fmt.Sprintf("[%s:%s] from %s", p.kind, p.orig, p.sect.pos))
+		b.WriteString("[programs." + key(p.name) + "]\n")
+		lines := p.lines
+		if len(p.after) > 0 {
+			q := make([]string, len(p.after))
+			for i, a := range p.after {
+				q[i] = quote(a)
+			}
+			lines = append(lines, line{comments: []string{p.afterNote}, key: "after", value: "[" + strings.Join(q, ", ") + "]"})
+		} else if p.afterNote != "" {
+			lines = append(lines, line{comments: []string{p.afterNote}})
+		}
+		for _, l := range lines {
+			for _, c := range l.comments {
+				comment(c)
+			}
+			if l.key != "" {
+				b.WriteString(l.key + " = " + l.value + "\n")
+			}
+		}
+	}
+	return []byte(b.String())
+}
+
+// key writes a TOML key: bare when it can be, quoted otherwise.
+func key(k string) string {
+	if k != "" && strings.Trim(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == "" {
+		return k
+	}
+	return quote(k)
+}
+
+// quote writes a TOML string: a literal '...' string when that avoids
+// escapes (a shell line full of double quotes reads as written), a basic
+// "..." string otherwise.
+func quote(s string) string {
+	hasCtl := strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+	if !hasCtl && !strings.Contains(s, "'") && strings.ContainsAny(s, `"\`) {
+		return "'" + s + "'"
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
