@@ -34,9 +34,19 @@ fuzz:
 		done; \
 	done
 
-# The Docker tests, with E2E=1 enabling the slow ones (harness.RequireE2E).
+# The Docker tests, with E2E=1 enabling the slow ones (harness.RequireE2E):
+# every example in an image built FROM a debootstrapped Debian bookworm
+# (testdata/e2e/base-image.sh: ~2.5 minutes the first time, then cached in
+# /var/cache/appstart-e2e), run twice the platform's way. Needs root and a
+# Docker engine; prints the timings table (also in bin/e2e-summary.md).
+E2E_SUMMARY ?= $(CURDIR)/bin/e2e-summary.md
 e2e: build
-	E2E=1 APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 60m -run 'Docker|E2E' -v ./...
+	@start=$$(date +%s); rm -f $(E2E_SUMMARY); \
+	base=$$(testdata/e2e/base-image.sh) || exit 1; \
+	E2E=1 E2E_BASE_IMAGE=$$base E2E_SUMMARY=$(E2E_SUMMARY) APPSTART_BIN=$(CURDIR)/$(BIN) \
+		$(GO) test -count=1 -timeout 60m -run 'Docker|E2E' -v ./...; rc=$$?; \
+	if [ -f $(E2E_SUMMARY) ]; then echo; echo "base image $$base"; cat $(E2E_SUMMARY); fi; \
+	echo "make e2e: $$(($$(date +%s) - start)) s, exit $$rc"; exit $$rc
 
 # Runs $(EXAMPLE) with appstart as PID 1 in a harness container, attached to
 # this terminal: Ctrl-C stops it (needs root).
