@@ -9,7 +9,7 @@ TIMEOUT  ?= 30m
 FUZZTIME ?= 30s
 EXAMPLE  ?= examples/hello
 
-.PHONY: build test bench fuzz e2e run-example clean
+.PHONY: build test bench fuzz e2e run-example clean schema
 
 # A static, stripped binary: it must run in any image, FROM scratch included.
 build:
@@ -21,8 +21,12 @@ test: build
 	$(GO) vet ./...
 	APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -race -timeout $(TIMEOUT) ./...
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# The Go benchmarks of every package, then one markdown table comparing
+# appstart as PID 1 with tini, dumb-init and supervisord (needs root; the
+# counts are flags of runtime/harness/cmd/compare, ~3 minutes).
+bench: build
+	APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./runtime/harness/cmd/compare -bin $(BIN)
 
 # Every Fuzz target of every package, FUZZTIME each (go test -fuzz takes one
 # package and one target at a time).
@@ -55,3 +59,8 @@ run-example: build
 
 clean:
 	rm -rf bin
+
+# Regenerates the JSON Schema after a change to the spec's key table
+# (runtime/schema's test fails until it is rerun).
+schema:
+	$(GO) run ./runtime/schema/gen > appstart.schema.json

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// unshareArgv makes argv PID 1 of a fresh PID namespace with its own /proc.
+func unshareArgv(argv ...string) []string {
+	return append([]string{"unshare", "--pid", "--fork", "--mount-proc"}, argv...)
+}
+
+// measureLatency times `unshare ... INIT true` against `unshare ... true`:
+// the init's start, the program's exec and exit, the init's exit. The
+// commands are interleaved round by round, so a teammate's build slowing the
+// machine for a while slows every init alike. supervisord cannot do the job:
+// it never exits when its program ends.
+func (b *bench) measureLatency(t *table) {
+	cells := map[peerKind]string{}
+	dir, err := os.MkdirTemp("", "compare-latency-")
+	if err != nil {
+		t.add("start to exec", "", map[peerKind]string{kindAppstart: failed(err)})
+		return
+	}
+	defer os.RemoveAll(dir)
+	spec := filepath.Join(dir, "appstart.toml")
+	j := job{programs: []program{{name: "t", argv: []string{"/bin/true"}}}, oneShot: true}
+	if err := os.WriteFile(spec, []byte(appstartSpec(j)), 0o644); err != nil {
+		t.add("start to exec", "", map[peerKind]string{kindAppstart: failed(err)})
+		return
+	}
+	type cmd struct {
+		kind  peerKind
+		argv  []string
+		times []time.Duration
+		err   error
+	}
+	cmds := []*cmd{{kind: kindDirect, argv: unshareArgv("/bin/true")}}
+	for _, p := range b.peers {
+		var argv []string
+		switch {
+		case p.missing != "":
+			continue
+		case p.kind == kindAppstart:
+			argv = unshareArgv(p.path, "run", "--config", spec)
+		case p.kind == kindTini:
+			argv = unshareArgv(p.path, "--", "/bin/true")
+		case p.kind == kindDumbInit:
+			argv = unshareArgv(p.path, "/bin/true")
+		case p.kind == kindSupervisord:
+			cells[p.kind] = "n/a: it never exits when its program ends"
+			continue
+		}
+		cmds = append(cmds, &cmd{kind: p.kind, argv: argv})
+	}
+	const warmup = 3
+	for round := 0; round < warmup+b.cfg.latencyRuns; round++ {
+		for i := range cmds {
+			c := cmds[(round+i)%len(cmds)] // rotate who goes first
+			if c.err != nil {
+				continue
+			}
+			d, err := timeRun(c.argv)
+			if err != nil {
+				c.err = err
+				continue
+			}
+			if round >= warmup {
+				c.times = append(c.times, d)
+			}
+		}
+	}
+	direct := cmds[0]
+	if direct.err != nil {
+		for _, c := range cmds[1:] {
+			cells[c.kind] = failed(fmt.Errorf("cannot run true directly: %w", direct.err))
+		}
+	} else {
+		base := median(direct.times)
+		for _, c := range cmds[1:] {
+			if c.err != nil {
+				cells[c.kind] = failed(c.err)
+				continue
+			}
+			m := median(c.times)
+			cells[c.kind] = fmt.Sprintf("%s (%s vs %s)", fmtRatio(float64(m)/float64(base)), fmtDur(m), fmtDur(base))
+			b.progress("%s: %s", c.kind, cells[c.kind])
+		}
+	}
+	t.add(fmt.Sprintf("start to exec: wall time of `INIT true` vs `true` under `unshare --pid --fork --mount-proc`, median of %d", b.cfg.latencyRuns),
+		"appstart ≤ 1.5×", cells)
+}
+
+// timeRun runs argv to its end and times it. The driver runs outside any
+// container, so os/exec's Run is the right tool (appstart itself never
+// uses it). Output is discarded, as hyperfine does.
+func timeRun(argv []string) (time.Duration, error) {
+	c := exec.Command(argv[0], argv[1:]...)
+	start := time.Now()
+	err := c.Run()
+	d := time.Since(start)
+	if err != nil {
+		return 0, fmt.Errorf("cannot run %q: %w", argv, err)
+	}
+	return d, nil
+}
