@@ -93,7 +93,7 @@ func (b *bench) zombiesOnce(p peer) (zombieResult, error) {
 	// with 10,000 children (and a race-enabled helper sleeps 1 s in
 	// TSan's atexit), which is no init's doing.
 	err = waitFor("the orphans' parent exit", 30*time.Second, 100*time.Microsecond, func() bool {
-		return b.proc.exited(helper)
+		return b.proc.exitedAs(helper, "compare-helper")
 	})
 	if err != nil {
 		return zombieResult{}, err
