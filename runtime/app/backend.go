@@ -3,6 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,6 +21,9 @@ type backend struct {
 	sup  *supervise.Supervisor
 	sink *logfwd.Sink
 	mask *environ.Masker
+	// orphans counts the orphans the reaper has reaped (Reaper.Orphans);
+	// nil reports 0.
+	orphans func() uint64
 }
 
 func (b backend) Status(ctx context.Context) ([]control.ProgramStatus, error) {
@@ -37,9 +44,48 @@ func (b backend) Status(ctx context.Context) ([]control.ProgramStatus, error) {
 		}
 		out[i] = ps
 	}
+	if len(out) > 0 {
+		self := b.self()
+		out[0].Self = &self
+	}
 	return out, nil
 }
 
+// self reads appstart's own process facts for `status --json`, so a fault
+// test can compare descriptors and goroutines with a baseline (issue 9).
+// The descriptor that lists /proc/self/fd is not counted; the control
+// connection asking is, and is the same one for every status call.
+func (b backend) self() control.SelfStatus {
+	s := control.SelfStatus{Pid: os.Getpid(), Goroutines: runtime.NumGoroutine()}
+	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+		s.FDs = len(fds) - 1
+	}
+	s.Threads, s.VmRSSKiB = procCounts("/proc/self/status")
+	if b.orphans != nil {
+		s.OrphansReaped = b.orphans()
+	}
+	return s
+}
+
+// procCounts returns the Threads and VmRSS (KiB) lines of a proc(5)
+// status file ("Threads:  7", "VmRSS:  5120 kB"); 0 for what is missing.
+func procCounts(path string) (threads int, rssKiB int64) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		v = strings.TrimSuffix(strings.TrimSpace(v), " kB")
+		switch k {
+		case "Threads":
+			threads, _ = strconv.Atoi(v)
+		case "VmRSS":
+			rssKiB, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return threads, rssKiB
+}
 func exitText(code int) string {
 	if code > 128 && code < 128+65 {
 		return fmt.Sprintf("killed by %s", sigName(syscall.Signal(code-128)))

@@ -100,7 +100,7 @@ func program(sp spec.Program, base *environ.Env, u ident.User, i, n int, runProb
 	}
 	p := supervise.Program{
 		Name: name, Group: sp.Name, Argv: argv, Env: env.Environ(), Dir: sp.Directory,
-		Cred:         launch{cred: credFor(u), prefix: prefix},
+		Cred:         launch{cred: credFor(u), prefix: prefix, noNewPrivs: sp.NoNewPrivs},
 		AutoStart:    sp.AutoStart,
 		AutoRestart:  autoRestart(sp.AutoRestart),
 		ExitCodes:    sp.ExitCodes,

@@ -87,6 +87,7 @@ type runner struct {
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
+	reserveThreads(spareThreads)
 	r.orphans = make(chan proc.Exit, 256)
 	reaper, err := proc.NewReaper(proc.Options{OnOrphan: func(e proc.Exit) {
 		select {
@@ -190,7 +191,7 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 	go routeOrphans(sup, r.orphans, r.done)
 	go func() { r.result <- sup.Run(ctx) }()
 	r.sup.Store(sup)
-	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker()})
+	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker(), orphans: r.reaper.Orphans})
 	if err != nil {
 		// The programs still run; only `appstart status` and friends are lost.
 		r.log.printf("no control socket: %v", err)

@@ -14,6 +14,9 @@ import (
 type launch struct {
 	cred   *proc.Cred
 	prefix string // "" with one program: its stdio is appstart's own
+	// noNewPrivs is the program's no_new_privs key (prctl(2)
+	// PR_SET_NO_NEW_PRIVS, set in the child before exec).
+	noNewPrivs bool
 }
 
 // spawner starts programs through the reaper and hands each exit to the
@@ -28,7 +31,7 @@ type spawner struct {
 
 func (s *spawner) Spawn(p *supervise.Program) (int, error) {
 	l, _ := p.Cred.(launch)
-	c := proc.Cmd{Path: p.Argv[0], Args: p.Argv, Env: p.Env, Dir: p.Dir, Cred: l.cred, Setpgid: true}
+	c := proc.Cmd{Path: p.Argv[0], Args: p.Argv, Env: p.Env, Dir: p.Dir, Cred: l.cred, Setpgid: true, NoNewPrivs: l.noNewPrivs}
 	if l.prefix == "" {
 		c.Stdout, c.Stderr = s.stdout, s.stderr
 		return s.reaper.Spawn(c, s.exits)

@@ -74,19 +74,27 @@ func FormatUptime(d time.Duration) string {
 // statusJSON is the document of `appstart status --json`.
 type statusJSON struct {
 	Healthy  bool            `json:"healthy"`
+	Self     *SelfStatus     `json:"self,omitempty"`
 	Programs []ProgramStatus `json:"programs"`
 }
 
 // FormatStatusJSON writes `appstart status --json`: one object, for jq.
+// appstart's own facts (ProgramStatus.Self) move to the top-level "self".
 //
-//	{"healthy": true, "programs": [{"name": "web", "state": "running", "pid": 42, ...}]}
+//	{"healthy": true, "self": {"pid": 1, "goroutines": 14, "fds": 11, ...},
+//	 "programs": [{"name": "web", "state": "running", "pid": 42, ...}]}
 func FormatStatusJSON(w io.Writer, ps []ProgramStatus) error {
-	if ps == nil {
-		ps = []ProgramStatus{}
+	doc := statusJSON{Healthy: Healthy(ps) == nil, Programs: make([]ProgramStatus, len(ps))}
+	for i, p := range ps {
+		if p.Self != nil && doc.Self == nil {
+			doc.Self = p.Self
+		}
+		p.Self = nil
+		doc.Programs[i] = p
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(statusJSON{Healthy: Healthy(ps) == nil, Programs: ps}); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("cannot write status: %w", err)
 	}
 	return nil

@@ -68,6 +68,31 @@ type ProgramStatus struct {
 	// running, ready and healthy, or a one-shot that is done, or not meant
 	// to run.
 	OK bool `json:"ok"`
+	// Self is appstart's own process facts, carried by the first program
+	// of a status answer only (nil elsewhere) so that the wire protocol
+	// stays the same; FormatStatusJSON lifts it to the top-level "self".
+	Self *SelfStatus `json:"self,omitempty"`
+}
+
+// SelfStatus is appstart's own process, as `appstart status --json` shows
+// it under "self": what a fault test compares with a baseline to prove
+// that no descriptor or goroutine leaked (issue 9).
+//
+//	{"pid": 1, "goroutines": 14, "fds": 11, "threads": 7, "vm_rss_kib": 5120, "orphans_reaped": 500}
+type SelfStatus struct {
+	Pid        int `json:"pid"`
+	Goroutines int `json:"goroutines"` // runtime.NumGoroutine
+	// FDs is the number of open descriptors (/proc/self/fd), without the
+	// one used to list them; the connection asking is one of them.
+	FDs int `json:"fds"`
+	// Threads is the number of OS threads (Threads in /proc/self/status):
+	// under a pids limit, a thread the Go runtime cannot create is fatal.
+	Threads int `json:"threads"`
+	// VmRSSKiB is VmRSS from /proc/self/status; 0 when unreadable.
+	VmRSSKiB int64 `json:"vm_rss_kib"`
+	// OrphansReaped counts exits of processes appstart did not start
+	// (re-parented to it) since it began.
+	OrphansReaped uint64 `json:"orphans_reaped"`
 }
 
 // LogLine is one line a program wrote, without its prefix or newline.

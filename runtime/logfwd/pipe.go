@@ -12,26 +12,25 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// How a pipe is read, and why not through os.File and Go's netpoller:
+// How a pipe is read. The read end is non-blocking and registered with Go's
+// netpoller (os.NewFile of a non-blocking fd), and the reader waits through
+// RawConn.Read: an idle program costs a parked goroutine, not an OS thread.
+// An earlier design blocked a thread per pipe in poll(2) to spare the
+// netpoller a wake-up per write(2); under a pids limit those threads made
+// the Go runtime unable to start one more and crash appstart (fatal error:
+// newosproc; TestFaultForkBomb), and a PID 1 must not die of its programs.
 //
 // A program writing one line per write(2) would cost a wake-up, a read and a
-// write here per line, competing for the CPU with the program itself. So
-// after a small read the reader lingers before reading again, like Nagle's
-// algorithm: what was read is already written, so a lone line is not
-// delayed; only a stream of small writes is batched. But a read end
-// registered with the netpoller's epoll makes EVERY write(2) into the pipe
-// wake the thread parked in epoll_wait (ep_poll_callback), lingering or not,
-// which measured slower than no batching. So the read end is a raw
-// non-blocking fd the netpoller never sees: the reader waits in poll(2) on
-// it (a thread blocked in a system call, one per pipe while idle) and on the
-// Sink's eventfd, which Drain makes readable to force every reader to stop.
+// write here per line. So after a small read the reader lingers before
+// reading again, like Nagle's algorithm: what was read is already written,
+// so a lone line is not delayed; only a stream of small writes is batched.
+// Go's timers sleep at least ~1 ms here, so the linger is 1 ms, and the pipe
+// is enlarged to 1 MiB (fcntl(2) F_SETPIPE_SZ; the default
+// /proc/sys/fs/pipe-max-size) so that a writer at up to ~1 GB/s fills less
+// than the pipe meanwhile and never blocks on it. The kernel allocates pipe
+// pages on write, so an idle program's large pipe costs nothing.
 //
-// Go's timers sleep at least ~1 ms here (a 200 µs Sleep measured 1.09 ms
-// under load), so the linger is 1 ms, and the pipe is enlarged to 1 MiB
-// (fcntl(2) F_SETPIPE_SZ; the default /proc/sys/fs/pipe-max-size) so that a
-// writer at up to ~1 GB/s fills less than the pipe meanwhile and never
-// blocks on it. The kernel allocates pipe pages on write, so an idle
-// program's large pipe costs nothing.
+// Drain forces a reader still waiting by a read deadline in the past.
 const (
 	linger       = time.Millisecond
 	lingerBelow  = 16 << 10
@@ -41,7 +40,8 @@ const (
 // pipeReader is the goroutine side of one Pipe.
 type pipeReader struct {
 	s    *Sink
-	fd   int // read end: O_NONBLOCK, outside the netpoller
+	f    *os.File // read end: O_NONBLOCK, in the netpoller
+	rc   syscall.RawConn
 	sp   *splitter
 	done chan struct{}
 	// forced records that the reader stopped on Drain's deadline, not EOF.
@@ -60,10 +60,6 @@ type pipeReader struct {
 //	...
 //	<-done // all of web's output is out
 func (s *Sink) Pipe(name, prefix string) (*os.File, <-chan struct{}, error) {
-	wake, err := s.wakeFD()
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, err)
-	}
 	var fds [2]int
 	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
 		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, os.NewSyscallError("pipe2", err))
@@ -80,24 +76,34 @@ func (s *Sink) Pipe(name, prefix string) (*os.File, <-chan struct{}, error) {
 	// exhausted without CAP_SYS_RESOURCE) the pipe keeps its 64 KiB and a
 	// flood just wakes the reader more often.
 	_, _ = unix.FcntlInt(uintptr(w), unix.F_SETPIPE_SZ, pipeCapacity)
-	p := &pipeReader{s: s, fd: r, sp: s.newSplitter(name, prefix), done: make(chan struct{})}
+	rf := os.NewFile(uintptr(r), "log pipe of "+name) // non-blocking: polled
+	rc, err := rf.SyscallConn()
+	if err != nil {
+		rf.Close()
+		unix.Close(w)
+		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, err)
+	}
+	p := &pipeReader{s: s, f: rf, rc: rc, sp: s.newSplitter(name, prefix), done: make(chan struct{})}
 	s.pipesMu.Lock()
 	s.pipes[p] = struct{}{}
+	if s.forcing.Load() {
+		_ = rf.SetReadDeadline(time.Now())
+	}
 	s.pipesMu.Unlock()
-	go p.run(wake)
+	go p.run()
 	return os.NewFile(uintptr(w), "log pipe of "+name), p.done, nil
 }
 
-func (p *pipeReader) run(wake int) {
+func (p *pipeReader) run() {
 	defer func() {
 		p.sp.flush()
-		unix.Close(p.fd)
+		p.f.Close()
 		p.s.pipesMu.Lock()
 		delete(p.s.pipes, p)
 		p.s.pipesMu.Unlock()
 		close(p.done)
 	}()
-	src := rawFD(p.fd)
+	src := rawConnReader{p.rc}
 	for {
 		if p.s.forcing.Load() { // a flood never reaches the poll below
 			p.forced.Store(true)
@@ -111,7 +117,7 @@ func (p *pipeReader) run(wake int) {
 				time.Sleep(linger)
 			}
 		case errors.Is(err, syscall.EAGAIN):
-			if p.wait(wake) {
+			if p.wait() {
 				p.forced.Store(true)
 				p.drainBuffered(src)
 				return
@@ -122,21 +128,25 @@ func (p *pipeReader) run(wake int) {
 	}
 }
 
-// wait blocks until the pipe is readable (data, or EOF when every writer
+// wait parks until the pipe is readable (data, or EOF when every writer
 // has closed it) and reports whether Drain forced a stop instead.
-func (p *pipeReader) wait(wake int) (forced bool) {
-	fds := []unix.PollFd{{Fd: int32(p.fd), Events: unix.POLLIN}, {Fd: int32(wake), Events: unix.POLLIN}}
-	for {
-		_, err := unix.Poll(fds, -1)
-		if err == nil || !errors.Is(err, syscall.EINTR) {
-			return fds[1].Revents&unix.POLLIN != 0
+func (p *pipeReader) wait() (forced bool) {
+	first := true
+	err := p.rc.Read(func(uintptr) bool {
+		// The caller just saw EAGAIN: the first call asks the poller to
+		// wait, the second (readable) returns.
+		if first {
+			first = false
+			return false
 		}
-	}
+		return true
+	})
+	return errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // drainBuffered reads what the kernel still holds after a forced stop: up
 // to the pipe's capacity, so a writer still flooding cannot keep it going.
-func (p *pipeReader) drainBuffered(src rawFD) {
+func (p *pipeReader) drainBuffered(src rawConnReader) {
 	for total := 0; total < pipeCapacity; {
 		n, err := p.sp.fill(src)
 		if n == 0 || err != nil {
@@ -146,20 +156,29 @@ func (p *pipeReader) drainBuffered(src rawFD) {
 	}
 }
 
-// rawFD reads a non-blocking fd: EAGAIN when empty, io.EOF at end.
-type rawFD int
+// rawConnReader reads the non-blocking fd once per call: EAGAIN when empty,
+// io.EOF at end, never waiting (waiting is wait's job, so the linger and the
+// forced stop stay in one place).
+type rawConnReader struct{ rc syscall.RawConn }
 
-func (f rawFD) Read(b []byte) (int, error) {
-	for {
-		n, err := unix.Read(int(f), b)
-		switch {
-		case errors.Is(err, syscall.EINTR):
-			continue
-		case err != nil:
-			return 0, err
-		case n == 0 && len(b) > 0:
-			return 0, io.EOF
+func (r rawConnReader) Read(b []byte) (int, error) {
+	var n int
+	var rerr error
+	err := r.rc.Read(func(fd uintptr) bool {
+		for {
+			n, rerr = unix.Read(int(fd), b)
+			if !errors.Is(rerr, syscall.EINTR) {
+				return true
+			}
 		}
-		return n, nil
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr != nil:
+		return 0, rerr
+	case n == 0 && len(b) > 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }

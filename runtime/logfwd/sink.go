@@ -5,13 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Defaults for Options fields left zero.
@@ -50,7 +47,6 @@ type Sink struct {
 
 	pipesMu sync.Mutex
 	pipes   map[*pipeReader]struct{} // live pipe readers, for Drain
-	wake    int                      // eventfd Drain makes readable; -1 until the first Pipe
 	forcing atomic.Bool              // set by Drain past its deadline
 }
 
@@ -73,23 +69,7 @@ func NewSink(w io.Writer, opts Options) *Sink {
 		w:      w,
 		recent: make(map[string]*ring),
 		pipes:  make(map[*pipeReader]struct{}),
-		wake:   -1,
 	}
-}
-
-// wakeFD returns the Sink's eventfd, creating it on first use. It lives as
-// long as the Sink (one per destination for the life of appstart).
-func (s *Sink) wakeFD() (int, error) {
-	s.pipesMu.Lock()
-	defer s.pipesMu.Unlock()
-	if s.wake < 0 {
-		fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-		if err != nil {
-			return -1, os.NewSyscallError("eventfd", err)
-		}
-		s.wake = fd
-	}
-	return s.wake, nil
 }
 
 // FormatPrefix expands "{name}" in format.
@@ -148,25 +128,6 @@ func (s *Sink) ringFor(name string) *ring {
 	return r
 }
 
-// setWake makes the eventfd readable (1) or resets it (0): readers polling
-// it stop while it is readable (eventfd(2): readable while the counter is
-// non-zero; a read returns and zeroes it).
-func (s *Sink) setWake(v int) {
-	s.pipesMu.Lock()
-	fd := s.wake
-	s.pipesMu.Unlock()
-	if fd < 0 {
-		return
-	}
-	if v == 0 {
-		var b [8]byte
-		_, _ = unix.Read(fd, b[:])
-		return
-	}
-	b := [8]byte{1} // a little-endian uint64 1 on amd64 and arm64
-	_, _ = unix.Write(fd, b[:])
-}
-
 // Line is one recent line of a source, without prefix or newline.
 type Line struct {
 	Name string
@@ -214,16 +175,19 @@ func (s *Sink) Drain(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 		left := pending[i:]
+		s.pipesMu.Lock()
 		s.forcing.Store(true)
-		s.setWake(1)
+		for _, p := range left {
+			_ = p.f.SetReadDeadline(time.Now()) // wakes a parked reader
+		}
+		s.pipesMu.Unlock()
 		forced := 0
 		for _, p := range left {
-			<-p.done // promptly: its poll(2) returns on the eventfd
+			<-p.done // promptly: its wait returns on the deadline
 			if p.forced.Load() {
 				forced++
 			}
 		}
-		s.setWake(0)
 		s.forcing.Store(false)
 		if forced == 0 {
 			return nil
