@@ -48,7 +48,7 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode, uid, gid int) e
 	if dir == "" {
 		dir = "."
 	}
-	dfd, err := openDir(dir)
+	dfd, err := OpenDirNoFollow(dir)
 	if err != nil {
 		return err
 	}

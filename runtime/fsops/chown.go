@@ -73,15 +73,28 @@ func (w *chowner) root(root string) error {
 	if w.except[root] {
 		return nil
 	}
-	fd, err := openDirAt(unix.AT_FDCWD, root)
+	// The root's own parents are opened without following links too, so a
+	// planted /app/data/cfg -> /etc cannot turn chown of /app/data/cfg/ssl
+	// into a chown of /etc/ssl (OpenDirNoFollow).
+	root = filepath.Clean(root)
+	parent, name := filepath.Dir(root), filepath.Base(root)
+	pfd, err := OpenDirNoFollow(parent)
+	if err != nil {
+		return fmt.Errorf("cannot chown %s: %w", root, err)
+	}
+	defer unix.Close(pfd)
+	if root == "/" {
+		name = "."
+	}
+	fd, err := openDirAt(pfd, name)
 	if errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP) {
 		// A file, or a symlink (ELOOP from O_NOFOLLOW): that entry alone.
 		var st unix.Stat_t
-		if err := retry(func() error { return unix.Lstat(root, &st) }); err != nil {
+		if err := retry(func() error { return unix.Fstatat(pfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) }); err != nil {
 			return fmt.Errorf("cannot chown %s: %w", root, os.NewSyscallError("lstat", err))
 		}
 		w.dev = st.Dev
-		return w.entry(unix.AT_FDCWD, root, "", &st)
+		return w.entry(pfd, name, parent, &st)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot chown %s: %w", root, err)

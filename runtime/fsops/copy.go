@@ -66,7 +66,7 @@ func (c *copier) top(src, dst string) error {
 	if err := c.mkParents(filepath.Clean(parent)); err != nil {
 		return err
 	}
-	dfd, err := openDir(parent)
+	dfd, err := OpenDirNoFollow(parent)
 	if err != nil {
 		return fmt.Errorf("cannot seed %s: %w", dst, err)
 	}

@@ -117,7 +117,7 @@ func (c *copier) mkParents(dir string) error {
 	if err := c.mkParents(parent); err != nil {
 		return err
 	}
-	dfd, err := openDir(parent)
+	dfd, err := OpenDirNoFollow(parent)
 	if err != nil {
 		return fmt.Errorf("cannot seed into %s: %w", dir, err)
 	}

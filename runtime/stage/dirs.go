@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"appstart/runtime/fsops"
 	"context"
 	"errors"
 	"fmt"
@@ -127,6 +128,9 @@ func removeEntry(path string) error {
 // the owner and mode of the directory already there. It reports how many
 // directories it made and whether it fixed an existing one.
 func (e *Env) makeDir(d spec.Dir) (int, bool, error) {
+	if err := fsops.CheckNoSymlinks(d.Path); err != nil {
+		return 0, false, err
+	}
 	uid, gid, err := e.owner(d.Owner)
 	if err != nil {
 		return 0, false, err

@@ -21,6 +21,9 @@ const maxConfigSize = 64 << 20
 // otherwise point .app_secret at /etc/shadow and have it exported to its own
 // environment (open(2), O_NOFOLLOW). The stat is of the opened file.
 func readFileNoFollow(path string) ([]byte, *syscall.Stat_t, error) {
+	if err := fsops.CheckNoSymlinks(path); err != nil {
+		return nil, nil, err
+	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		if errors.Is(err, syscall.ELOOP) {
@@ -50,6 +53,9 @@ func readFileNoFollow(path string) ([]byte, *syscall.Stat_t, error) {
 // the way a start.sh's `mkdir -p` followed by chown would, and returns how
 // many it made. Existing ones are left as they are.
 func mkParents(path string, mode fs.FileMode, uid, gid int) (int, error) {
+	if err := fsops.CheckNoSymlinks(path); err != nil {
+		return 0, err
+	}
 	dir := filepath.Dir(filepath.Clean(path))
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
@@ -79,6 +85,9 @@ func mkParents(path string, mode fs.FileMode, uid, gid int) (int, error) {
 // mkdirOwned creates one directory and sets its owner and its mode exactly
 // (mkdir(2) applies the umask; chown clears set-id bits, so chmod comes last).
 func mkdirOwned(path string, mode fs.FileMode, uid, gid int) error {
+	if err := fsops.CheckNoSymlinks(path); err != nil {
+		return err
+	}
 	if err := os.Mkdir(path, 0o700); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return err

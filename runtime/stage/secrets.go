@@ -148,6 +148,9 @@ func isCommand(c spec.Command) bool {
 // descriptor opened without following a symlink, so a link planted in its
 // place changes nothing.
 func fixOwnerMode(path string, uid, gid int, mode fs.FileMode) error {
+	if err := fsops.CheckNoSymlinks(path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return err
