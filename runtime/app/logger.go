@@ -15,6 +15,9 @@ type logger struct {
 	mu    sync.Mutex
 	w     io.Writer
 	debug bool
+	// repeatedStop: a storm of SIGTERMs during a stop is said once, not
+	// once a signal (events arrive on the supervisor's goroutine only).
+	repeatedStop bool
 }
 
 func newLogger(w io.Writer) *logger {
@@ -33,6 +36,11 @@ func (l *logger) event(e supervise.Event) {
 		if !l.debug {
 			return
 		}
+	case supervise.EventShutdownRepeated:
+		if l.repeatedStop && !l.debug {
+			return
+		}
+		l.repeatedStop = true
 	}
 	l.printf("%s", e.String())
 }

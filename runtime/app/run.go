@@ -103,7 +103,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return exitInternal
 	}
 	r.reaper = reaper
-	_ = sysx.WriteOOMScoreAdj(0, -999) // the init outlives an OOM in its programs
 
 	s, path, ok := loadSpec(r.std, r.flags.config)
 	if !ok {
@@ -153,6 +152,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		r.stopEarly()
 		return exitOK
 	}
+	r.protectFromOOM()
 	sup := r.sup.Load()
 	if sup == nil {
 		if sup, err = r.startSupervisor(ctx); err != nil {
@@ -365,4 +365,15 @@ func withEnvFiles(env []string, files []string) ([]string, error) {
 		env = mergeEnv(env, over)
 	}
 	return env, nil
+}
+
+// protectFromOOM makes the kernel's OOM killer pick a program before
+// appstart, which must outlive it to restart it. It needs CAP_SYS_RESOURCE
+// (Docker's default set lacks it; then nothing changes). It runs after the
+// stages, whose commands must not inherit the protection, and every program
+// is set back to 0 as it starts (spawner.resetOOM).
+func (r *runner) protectFromOOM() {
+	if err := sysx.WriteOOMScoreAdj(0, -999); err == nil {
+		r.spawn.resetOOM = true
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
 	"appstart/runtime/supervise"
+	"appstart/runtime/sysx"
 )
 
 // launch is what a supervise.Program carries in Cred: everything the spawner
@@ -27,9 +28,22 @@ type spawner struct {
 	exits  chan proc.Exit
 	stdout *os.File
 	stderr *os.File
+	// resetOOM: appstart lowered its own oom_score_adj, which children
+	// inherit; each program gets 0 back (raising needs no privilege).
+	resetOOM bool
 }
 
 func (s *spawner) Spawn(p *supervise.Program) (int, error) {
+	pid, err := s.spawn(p)
+	if err == nil && s.resetOOM {
+		// The program may run a moment at -999 before this lands; it is
+		// still starting, so it has allocated nothing worth protecting.
+		_ = sysx.WriteOOMScoreAdj(pid, 0)
+	}
+	return pid, err
+}
+
+func (s *spawner) spawn(p *supervise.Program) (int, error) {
 	l, _ := p.Cred.(launch)
 	c := proc.Cmd{Path: p.Argv[0], Args: p.Argv, Env: p.Env, Dir: p.Dir, Cred: l.cred, Setpgid: true, NoNewPrivs: l.noNewPrivs}
 	if l.prefix == "" {
