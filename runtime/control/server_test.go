@@ -19,7 +19,7 @@ import (
 
 // serve starts a server on a fresh socket; cleanup stops it and checks
 // that Serve returned.
-func serve(t *testing.T, b Backend, o Options) (*Server, string) {
+func serve(t testing.TB, b Backend, o Options) (*Server, string) {
 	t.Helper()
 	path := filepath.Join(shortDir(t), "run", "appstart", "control.sock")
 	srv, err := ListenOptions(path, b, o)
