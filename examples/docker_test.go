@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,24 @@ func TestDockerScratchImage(t *testing.T) {
 			t.Fatalf("run %d: docker stop: exit %d after %s, want 0 well within %s\n%s%s", run, s.ExitCode, s.Duration, stopLimit, out, errOut)
 		}
 		t.Logf("run %d: docker stop took %s", run, s.Duration.Round(time.Millisecond))
+	}
+
+	// A local `docker run -t`: writable root, no volume (appstart makes
+	// /app/data), a terminal; Ctrl-C arrives as SIGINT and stops it cleanly.
+	c := d.RunContainer(harness.RunOptions{Image: img, Flags: []string{"-t"}})
+	c.WaitForOutput("httpd: ready", startTimeout)
+	if r := c.Exec("/bin/busybox", "wget", "-qO-", "http://127.0.0.1:3000/"); r.ExitCode != 0 {
+		t.Fatalf("local run: wget exit %d %s", r.ExitCode, r.Stderr)
+	}
+	out, _ := c.Logs()
+	if !strings.Contains(out, "created /app/data") {
+		t.Errorf("local run without a volume: no word of /app/data being made:\n%s", out)
+	}
+	if err := exec.Command("docker", "kill", "-s", "INT", c.Name).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.Wait(stopLimit); code != 0 {
+		out, errOut := c.Logs()
+		t.Fatalf("local run: exit %d after SIGINT, want 0\n%s%s", code, out, errOut)
 	}
 }

@@ -93,6 +93,20 @@ func TestExamplesPassCheck(t *testing.T) {
 			if strings.Contains(r.Stderr, "(warning)") {
 				t.Errorf("appstart check warns:\n%s", r.Stderr)
 			}
+			// plan, with stand-in addon values, shows every program and
+			// changes nothing on the volume.
+			o = e.options(t)
+			o.Argv = []string{"/app/bin/appstart", "plan"}
+			o.Env = append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_POSTGRESQL_HOST=db", "CLOUDRON_POSTGRESQL_PORT=5432",
+				"CLOUDRON_POSTGRESQL_USERNAME=u", "CLOUDRON_POSTGRESQL_PASSWORD=secret-pw-123", "CLOUDRON_POSTGRESQL_DATABASE=d")
+			c = harness.Run(t, o)
+			r = c.Wait(startTimeout)
+			if r.ExitCode != 0 || !strings.Contains(r.Stdout, "programs:") || strings.Contains(r.Stdout, "secret-pw-123") {
+				t.Fatalf("appstart plan exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
+			}
+			if entries, _ := os.ReadDir(c.DataDir()); len(entries) != 0 {
+				t.Errorf("plan wrote to the volume: %v", entries)
+			}
 		})
 	}
 }

@@ -117,6 +117,13 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return exitProblems
 	}
 	defer release()
+	// A local `docker run` without a volume has no /app/data (the platform
+	// always mounts one); on a writable root, make it so the package works.
+	if _, err := os.Stat("/app/data"); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll("/app/data", 0o755); err == nil {
+			r.log.printf("created /app/data: no volume is mounted, so its data ends with the container")
+		}
+	}
 	if err := missingVars(s, r.std.Env); err != nil {
 		r.log.printf("%v", err)
 		return exitProblems
