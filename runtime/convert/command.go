@@ -16,7 +16,8 @@ func (cv *converter) command(p *program, o *option, e expansion) {
 		cv.fail(o.pos, "command: %v (supervisord splits the command as a shell would, without running one)", err)
 		return
 	}
-	if len(w.argv) == 0 {
+	if len(w.argv) == 0 || w.argv[0] == "" {
+		// command="" splits to one empty word: nothing supervisord could exec.
 		cv.fail(o.pos, "command is empty")
 		return
 	}
