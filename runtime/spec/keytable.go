@@ -153,8 +153,8 @@ var topKeys = []Key{
 			Enum: []string{"hex", "base64", "base64url", "alnum"}, Doc: "how the bytes are written"},
 		ownerKey("owner of the file", topUser),
 		{Name: "mode", Kind: KindMode, field: "Mode", Default: "0600", Doc: "permissions of the file"},
-		{Name: "command", Kind: KindCommand, field: "Command", Example: `["ssh-keygen", "-q", "-N", "", "-f", "/app/data/ssh_host_key"]`,
-			Doc: "make the secret once by running this, which must write file (instead of bytes/encoding)"},
+		{Name: "command", Kind: KindCommand, field: "Command", Example: `["ssh-keygen", "-q", "-N", "", "-f", "${APPSTART_SECRET_FILE}"]`,
+			Doc: "make the secret once by running this (instead of bytes/encoding); it writes the path in $APPSTART_SECRET_FILE, which appstart then moves to file atomically"},
 		whenKey(), unlessKey(),
 	}},
 	{Name: "workers", Kind: KindTable, field: "Workers", Doc: "worker count from the cgroup memory limit", Keys: []Key{
