@@ -45,6 +45,7 @@
 package patch
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -149,6 +150,13 @@ func Apply(format, name string, in []byte, set, defaults []KV) (out []byte, chan
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot patch %s: %w", name, err)
 	}
+	if i := strayCR(format, in); i >= 0 {
+		// A CR alone ends a line for YAML and for some INI readers but not
+		// for these line editors, which would misplace an edit (found by
+		// FuzzINI and FuzzYAML). Say so instead of guessing.
+		return nil, nil, &SyntaxError{File: name, Line: bytes.Count(in[:i], []byte("\n")) + 1,
+			Msg: "cannot patch: a carriage return not followed by a line feed; save the file with LF or CRLF line ends"}
+	}
 	doc, err := parse(in)
 	if err != nil {
 		return nil, nil, withFile(name, err)
@@ -200,4 +208,24 @@ func withFile(name string, err error) error {
 		return &SyntaxError{File: name, Line: le.line, Msg: le.msg}
 	}
 	return fmt.Errorf("%s: %w", name, err)
+}
+
+// strayCR is the offset of a carriage return the format's editor cannot
+// place, or -1. YAML: any CR not followed by LF. INI: one that ends the
+// file (the writer itself may quote a CR inside a value). JSON reads CR as
+// blank space and dotenv may quote one: none.
+func strayCR(format string, in []byte) int {
+	switch format {
+	case YAML:
+		for i, c := range in {
+			if c == '\r' && (i+1 == len(in) || in[i+1] != '\n') {
+				return i
+			}
+		}
+	case INI:
+		if n := len(in); n > 0 && in[n-1] == '\r' {
+			return n - 1
+		}
+	}
+	return -1
 }

@@ -124,12 +124,6 @@ func classifyYAML(src []byte) []yamlLine {
 }
 
 func parseYAML(src []byte) (document, error) {
-	// YAML reads a carriage return alone as a line break too; this editor
-	// works on LF and CRLF lines, so a lone CR would make it misplace an
-	// edit (found by FuzzYAML: "\r0:"). Say so instead of guessing.
-	if i := loneCR(src); i >= 0 {
-		return nil, errAt(bytes.Count(src[:i], []byte("\n"))+1, "cannot patch yaml: a carriage return not followed by a line feed; save the file with LF or CRLF line ends")
-	}
 	d := &yamlDoc{src: src, eol: eolOf(src), ls: classifyYAML(src)}
 	i := d.skip(0)
 	for i < len(d.ls) && d.ls[i].indent == 0 && bytes.HasPrefix(d.text(i), []byte("%")) {
@@ -284,14 +278,4 @@ func (d *yamlDoc) entry(i, n int) (*yamlEntry, int, error) {
 		return e, next, nil
 	}
 	return e, e.last + 1, nil
-}
-
-// loneCR is the offset of the first CR not followed by LF, or -1.
-func loneCR(src []byte) int {
-	for i, c := range src {
-		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
-			return i
-		}
-	}
-	return -1
 }

@@ -20,6 +20,10 @@ func (d *yamlDoc) value(e *yamlEntry) error {
 		switch {
 		case j < len(d.ls) && d.ls[j].indent > n && !d.ls[j].tab:
 			c := d.content(j)
+			if c[0] == '?' && (len(c) == 1 || c[1] == ' ' || c[1] == '\t') {
+				// A nested explicit key, not a folded scalar (FuzzYAML).
+				return errAt(j+1, "cannot patch yaml: explicit keys (\"? key\") are not supported")
+			}
 			if isSeqItem(c) {
 				e.kind, e.last = ySeq, d.regionEnd(i, n, true)
 			} else if _, _, err := scanYAMLKey(c); err == nil {
