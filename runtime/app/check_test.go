@@ -98,3 +98,18 @@ user = "nosuchuser"
 		t.Errorf("--spec-only: exit %d\n%s", r.ExitCode, r.Stderr)
 	}
 }
+
+// Every command answers --help with its usage, without running.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, name := range []string{"run", "check", "plan", "exec-as", "task", "writes", "status", "start", "stop",
+		"restart", "signal", "logs", "health", "convert", "init", "schema", "version"} {
+		code, out, errOut := runMain(name, "--help")
+		text := out + errOut
+		if (code != 0 && code != 2) || !strings.Contains(strings.ToLower(text), "usage") {
+			t.Errorf("%s --help: exit %d\n%s", name, code, text)
+		}
+	}
+	if code, out, _ := runMain("help"); code != 0 || !strings.Contains(out, "Commands:") {
+		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}

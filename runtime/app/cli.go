@@ -82,6 +82,10 @@ func Main(args []string, std IO) int {
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
+			if len(args) > 1 && isHelp(args[1]) && !parsesFlags[name] {
+				fmt.Fprintf(std.Stdout, "Usage: appstart %s\n\n%s\n", name, c.summary)
+				return exitOK
+			}
 			return c.run(std, args[1:])
 		}
 	}
@@ -112,3 +116,9 @@ func cmdVersion(std IO, args []string) int {
 	fmt.Fprintf(std.Stdout, "appstart %s\n", Version)
 	return exitOK
 }
+
+// parsesFlags are the commands whose flag set prints their own --help.
+var parsesFlags = map[string]bool{"run": true, "check": true, "plan": true, "task": true, "writes": true,
+	"status": true, "logs": true, "convert": true, "init": true, "exec-as": true}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
