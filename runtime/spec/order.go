@@ -25,7 +25,7 @@ func (s *Spec) checkOrder(c *checker) {
 		return
 	}
 	chain, total := s.longestStop()
-	if total > gracePeriod {
+	if total > gracePeriod && len(chain) > 0 {
 		steps := make([]string, len(chain))
 		for i, n := range chain {
 			steps[i] = fmt.Sprintf("%s %v", n, s.Program(n).StopWaitSecs)
