@@ -167,10 +167,10 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 			return exitProblems
 		}
 	}
+	follow(ctx, s, r.env.Vars, r.sink, r.log)
 	if err := sup.StartAll(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.printf("%v", err)
 	}
-	follow(ctx, s, r.env.Vars, r.sink, r.log)
 	res := <-r.result
 	cancel(nil) // followers forward what is left of their files, then end
 	r.finish()
@@ -318,7 +318,8 @@ func commandProbe(r *proc.Reaper) func(spec.Command, []string) supervise.Probe {
 
 // follow tails every program's logfiles to stdout for the container's life,
 // prefixed with the program's name (the answer to servers that only log to
-// files). A file may appear later; it is waited for.
+// files). A file may appear later; it is waited for. Called before the
+// programs start: what a file holds then is an earlier run's.
 func follow(ctx context.Context, s *spec.Spec, env *environ.Env, sink *logfwd.Sink, log *logger) {
 	for _, p := range s.Programs {
 		if skip, _ := spec.Skip(p.When, p.Unless, env.Lookup, fileExists); skip {
@@ -329,8 +330,13 @@ func follow(ctx context.Context, s *spec.Spec, env *environ.Env, sink *logfwd.Si
 			if p.LogPrefix != "" {
 				prefix = logfwd.FormatPrefix(logfwd.DefaultFormat, p.LogPrefix)
 			}
+			fl, err := sink.StartFollow(path, p.Name, prefix)
+			if err != nil {
+				log.printf("%s: cannot follow %s: %v", p.Name, path, err)
+				continue
+			}
 			go func() {
-				if err := sink.Follow(ctx, path, p.Name, prefix); err != nil && ctx.Err() == nil {
+				if err := fl.Run(ctx); err != nil && ctx.Err() == nil {
 					log.printf("%s: cannot follow %s: %v", p.Name, path, err)
 				}
 			}()

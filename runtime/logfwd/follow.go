@@ -32,16 +32,40 @@ import (
 //
 //	go sink.Follow(ctx, "/run/apache2/error.log", "apache", "apache | ")
 func (s *Sink) Follow(ctx context.Context, path, name, prefix string) error {
+	fl, err := s.StartFollow(path, name, prefix)
+	if err != nil {
+		return err
+	}
+	return fl.Run(ctx)
+}
+
+// Follower is one file being followed: StartFollow, then Run.
+type Follower struct {
+	f        *follower
+	interval time.Duration
+}
+
+// StartFollow takes the file's starting point now: call it before the
+// program that writes the file starts, so that lines it writes at once are
+// not taken for an earlier run's and skipped (CI caught that race when the
+// follower was started after the program).
+func (s *Sink) StartFollow(path, name, prefix string) (*Follower, error) {
 	f := &follower{path: path, sp: s.newSplitter(name, prefix)}
+	if err := f.poll(!s.opts.FollowFromStart); err != nil {
+		f.close()
+		return nil, err
+	}
+	return &Follower{f: f, interval: s.opts.FollowInterval}, nil
+}
+
+// Run forwards the file until ctx ends, then what is left, and returns nil;
+// or an error the file gave.
+func (fl *Follower) Run(ctx context.Context) error {
+	f := fl.f
 	defer f.close()
-	tick := time.NewTicker(s.opts.FollowInterval)
+	tick := time.NewTicker(fl.interval)
 	defer tick.Stop()
-	first := true
 	for {
-		if err := f.poll(first && !s.opts.FollowFromStart); err != nil {
-			return err
-		}
-		first = false
 		select {
 		case <-ctx.Done():
 			if f.file != nil {
@@ -49,6 +73,9 @@ func (s *Sink) Follow(ctx context.Context, path, name, prefix string) error {
 			}
 			return nil
 		case <-tick.C:
+		}
+		if err := f.poll(false); err != nil {
+			return err
 		}
 	}
 }

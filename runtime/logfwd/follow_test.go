@@ -119,3 +119,29 @@ func TestFollowStartsAtTheEndOfAnExistingFile(t *testing.T) {
 		t.Fatalf("replayed old content: %q", dst.String())
 	}
 }
+
+// TestStartFollowKeepsLinesWrittenBeforeRun: the starting point is taken
+// by StartFollow, so what a program writes between it and Run (it starts
+// in between) is forwarded, and only the earlier content is skipped.
+func TestStartFollowKeepsLinesWrittenBeforeRun(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "error.log")
+	f := openAppend(t, path)
+	fmt.Fprint(f, "from an earlier run\n")
+	dst := &syncBuffer{}
+	s := NewSink(dst, Options{FollowInterval: 2 * time.Millisecond})
+	fl, err := s.StartFollow(path, "apache", "apache | ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendLines(t, f, 0, 3) // the program, started after StartFollow
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- fl.Run(ctx) }()
+	seen(t, dst, 3)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	exactly(t, dst.String(), 3)
+}

@@ -60,6 +60,16 @@ type pipeReader struct {
 //	...
 //	<-done // all of web's output is out
 func (s *Sink) Pipe(name, prefix string) (*os.File, <-chan struct{}, error) {
+	p, w, err := s.newPipe(name, prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	go p.run()
+	return w, p.done, nil
+}
+
+// newPipe registers a reader for a new pipe, not yet running.
+func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
 	var fds [2]int
 	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
 		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, os.NewSyscallError("pipe2", err))
@@ -90,8 +100,7 @@ func (s *Sink) Pipe(name, prefix string) (*os.File, <-chan struct{}, error) {
 		_ = rf.SetReadDeadline(time.Now())
 	}
 	s.pipesMu.Unlock()
-	go p.run()
-	return os.NewFile(uintptr(w), "log pipe of "+name), p.done, nil
+	return p, os.NewFile(uintptr(w), "log pipe of "+name), nil
 }
 
 func (p *pipeReader) run() {
@@ -103,11 +112,11 @@ func (p *pipeReader) run() {
 		p.s.pipesMu.Unlock()
 		close(p.done)
 	}()
-	src := rawConnReader{p.rc}
+	src := rawConnReader{rc: p.rc}
 	for {
 		if p.s.forcing.Load() { // a flood never reaches the poll below
 			p.forced.Store(true)
-			p.drainBuffered(src)
+			p.drainBuffered()
 			return
 		}
 		n, err := p.sp.fill(src)
@@ -119,9 +128,15 @@ func (p *pipeReader) run() {
 		case errors.Is(err, syscall.EAGAIN):
 			if p.wait() {
 				p.forced.Store(true)
-				p.drainBuffered(src)
+				p.drainBuffered()
 				return
 			}
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// Drain's deadline landed between the check above and this
+			// read (a flood: CI saw it): still a forced stop.
+			p.forced.Store(true)
+			p.drainBuffered()
+			return
 		case err != nil:
 			return // EOF, or a read error nothing can be done about
 		}
@@ -146,7 +161,10 @@ func (p *pipeReader) wait() (forced bool) {
 
 // drainBuffered reads what the kernel still holds after a forced stop: up
 // to the pipe's capacity, so a writer still flooding cannot keep it going.
-func (p *pipeReader) drainBuffered(src rawConnReader) {
+// It reads through Control, which ignores the deadline Drain set: a read
+// through RawConn.Read would fail at once and drop those lines.
+func (p *pipeReader) drainBuffered() {
+	src := rawConnReader{p.rc, true}
 	for total := 0; total < pipeCapacity; {
 		n, err := p.sp.fill(src)
 		if n == 0 || err != nil {
@@ -158,20 +176,30 @@ func (p *pipeReader) drainBuffered(src rawConnReader) {
 
 // rawConnReader reads the non-blocking fd once per call: EAGAIN when empty,
 // io.EOF at end, never waiting (waiting is wait's job, so the linger and the
-// forced stop stay in one place).
-type rawConnReader struct{ rc syscall.RawConn }
+// forced stop stay in one place). pastDeadline reads through Control, for
+// the drain after a forced stop.
+type rawConnReader struct {
+	rc           syscall.RawConn
+	pastDeadline bool
+}
 
 func (r rawConnReader) Read(b []byte) (int, error) {
 	var n int
 	var rerr error
-	err := r.rc.Read(func(fd uintptr) bool {
+	read := func(fd uintptr) {
 		for {
 			n, rerr = unix.Read(int(fd), b)
 			if !errors.Is(rerr, syscall.EINTR) {
-				return true
+				return
 			}
 		}
-	})
+	}
+	var err error
+	if r.pastDeadline {
+		err = r.rc.Control(read)
+	} else {
+		err = r.rc.Read(func(fd uintptr) bool { read(fd); return true })
+	}
 	switch {
 	case err != nil:
 		return 0, err

@@ -340,3 +340,34 @@ func TestDrainStopsAFlood(t *testing.T) {
 	}
 	waitDone(t, done, "flood")
 }
+
+// TestForcedStopKeepsBufferedLines: when Drain forces a reader, what the
+// kernel already holds is still forwarded, though the read deadline has
+// passed (a read through the poller would fail at once and drop it).
+func TestForcedStopKeepsBufferedLines(t *testing.T) {
+	t.Parallel()
+	out := &syncBuffer{}
+	s := NewSink(out, Options{})
+	p, w, err := s.newPipe("held", "held | ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close() // held open: the reader never sees EOF
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(w, "line %d\n", i)
+	}
+	s.forcing.Store(true)
+	if err := p.f.SetReadDeadline(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.run()
+	if !p.forced.Load() {
+		t.Error("the reader did not record a forced stop")
+	}
+	got := out.String()
+	for i := 0; i < 100; i++ {
+		if want := fmt.Sprintf("held | line %d\n", i); !strings.Contains(got, want) {
+			t.Fatalf("lost %q; output:\n%s", want, got)
+		}
+	}
+}

@@ -88,6 +88,20 @@ func (p procFS) descendants(pid int) ([]proc, error) {
 	return out, nil
 }
 
+// hasArg tells whether arg is one of pid's command-line arguments.
+func (p procFS) hasArg(pid int, arg string) bool {
+	data, err := fs.ReadFile(p.fsys, fmt.Sprintf("%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	for _, a := range strings.Split(string(data), "\x00") {
+		if a == arg {
+			return true
+		}
+	}
+	return false
+}
+
 // zombieChildren counts pid's children in state Z.
 func (p procFS) zombieChildren(pid int) (int, error) {
 	kids, err := p.children(pid)

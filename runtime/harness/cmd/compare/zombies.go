@@ -65,7 +65,10 @@ func (b *bench) zombiesOnce(p peer) (zombieResult, error) {
 	err = waitFor("the orphans' parent", 30*time.Second, time.Millisecond, func() bool {
 		kids, _ := b.proc.descendants(pid1)
 		for _, k := range kids {
-			if k.Comm == "compare-helper" {
+			// A child forked by a Go init (the no-reap one) bears the
+			// helper's name until its exec: only the command line tells
+			// the doublefork helper apart.
+			if k.Comm == "compare-helper" && b.proc.hasArg(k.Pid, "doublefork") {
 				helper = k.Pid
 				return true
 			}
