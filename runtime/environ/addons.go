@@ -1,6 +1,9 @@
 package environ
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // addonVars lists the variables each Cloudron addon sets (manifest version 2
 // names without the CLOUDRON_ prefix; version 1 packages get them unprefixed),
@@ -22,7 +25,8 @@ var addonVars = map[string][]string{
 	"docker":     {"DOCKER_HOST"},
 }
 
-var addonOf = func() map[string]string {
+// Built on first use: most starts never ask (it serves check and errors).
+var addonOf = sync.OnceValue(func() map[string]string {
 	m := map[string]string{"CLOUDRON": "platform"}
 	for addon, vars := range addonVars {
 		for _, v := range vars {
@@ -30,7 +34,7 @@ var addonOf = func() map[string]string {
 		}
 	}
 	return m
-}()
+})
 
 // Addon names the Cloudron addon that sets the variable name, in its current
 // (CLOUDRON_POSTGRESQL_HOST) or old (POSTGRESQL_HOST) form:
@@ -39,11 +43,11 @@ var addonOf = func() map[string]string {
 //	Addon("MAIL_SMTP_SERVER")             // "sendmail", true
 //	Addon("APP_SECRET")                   // "", false
 func Addon(name string) (string, bool) {
-	if a, ok := addonOf[name]; ok {
+	if a, ok := addonOf()[name]; ok {
 		return a, true
 	}
 	if rest, ok := strings.CutPrefix(name, "CLOUDRON_"); ok {
-		a, ok := addonOf[rest]
+		a, ok := addonOf()[rest]
 		return a, ok
 	}
 	return "", false

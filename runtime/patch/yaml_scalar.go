@@ -2,7 +2,6 @@ package patch
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -167,10 +166,10 @@ func singleOK(s string) bool {
 }
 
 var (
-	yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$`)
-	yamlBool   = regexp.MustCompile(`^(true|True|TRUE|false|False|FALSE)$`)
+	yamlNumber = lazyRE(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$`)
+	yamlBool   = lazyRE(`^(true|True|TRUE|false|False|FALSE)$`)
 	// Words some YAML reader (1.1 or 1.2) takes for something else than a string.
-	yamlSpecial = regexp.MustCompile(`^(?i:y|n|yes|no|true|false|on|off|null|~|=|<<|[-+]?\.inf|\.nan)$`)
+	yamlSpecial = lazyRE(`^(?i:y|n|yes|no|true|false|on|off|null|~|=|<<|[-+]?\.inf|\.nan)$`)
 )
 
 // plainSafe reports whether s, written plain, reads back as the string s
@@ -179,7 +178,7 @@ func plainSafe(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.IndexByte("-?:,[]{}#&*!|>'\"%@`", s[0]) >= 0 {
 		return false
 	}
-	if yamlSpecial.MatchString(s) || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
+	if yamlSpecial().MatchString(s) || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
 		return false
 	}
 	// Anything that starts like a number, date or time is quoted.
