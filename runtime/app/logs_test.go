@@ -64,3 +64,23 @@ command = "trap 'exit 0' TERM; while :; do sleep 0.05; done"
 		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
 	}
 }
+
+// A program first_run `needs` starts during the stages; its log file is
+// followed from its first line, like any program's.
+func TestLogfileOfANeededProgramFollowedFromItsStart(t *testing.T) {
+	spec := `user = "root"
+[first_run]
+commands = [["/bin/true"]]
+needs = ["db"]
+[programs.db]
+command = "trap 'exit 0' TERM; echo db-first-line >> /run/db.log; touch /run/db.ready; while :; do sleep 0.05; done"
+logfiles = ["/run/db.log"]
+ready = "file:/run/db.ready"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("db | db-first-line", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
+		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
+	}
+}

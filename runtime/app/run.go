@@ -84,6 +84,7 @@ type runner struct {
 	result  chan supervise.Result
 	done    chan struct{}
 	orphans chan proc.Exit
+	ctx     context.Context // the run's: cancelled once the programs have ended
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
@@ -139,6 +140,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
+	r.ctx = ctx
 	stopped := make(chan syscall.Signal, 1)
 	go r.intake(sigs, cancel, stopped)
 
@@ -170,7 +172,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 			return exitProblems
 		}
 	}
-	follow(ctx, s, r.env.Vars, r.sink, r.log)
 	if err := sup.StartAll(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.printf("%v", err)
 	}
@@ -201,6 +202,8 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 	go routeOrphans(sup, r.orphans, r.done)
 	go func() { r.result <- sup.Run(ctx) }()
 	r.sup.Store(sup)
+	// Before any program starts, first_run's `needs` included.
+	follow(r.ctx, r.spec, r.env.Vars, r.sink, r.log)
 	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker(), orphans: r.reaper.Orphans})
 	if err != nil {
 		// The programs still run; only `appstart status` and friends are lost.
