@@ -101,3 +101,23 @@ func TestExited(t *testing.T) {
 		}
 	}
 }
+
+// A child a Go init has forked but not yet exec'd bears the init's name;
+// only its arguments tell the doublefork helper apart (CI once took the
+// no-reap init's pre-exec child for the helper).
+func TestHasArgTellsTheHelperFromAPreExecChild(t *testing.T) {
+	t.Parallel()
+	p := procFS{fstest.MapFS{
+		"5/cmdline": {Data: []byte("/h\x00__compare-helper\x00noreap\x00/bin/sh\x00-c\x00x doublefork y\x00")},
+		"6/cmdline": {Data: []byte("/h\x00__compare-helper\x00doublefork\x0010\x00")},
+	}}
+	if p.hasArg(5, "doublefork") {
+		t.Error("the no-reap init's child matched: only a whole argument counts")
+	}
+	if !p.hasArg(6, "doublefork") {
+		t.Error("the doublefork helper did not match")
+	}
+	if p.hasArg(7, "doublefork") {
+		t.Error("a gone pid matched")
+	}
+}
