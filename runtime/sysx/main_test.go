@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,12 +50,16 @@ func runHelper(role string, args []string) int {
 		after, _ := PrctlGetChildSubreaper()
 		fmt.Println(before, after)
 	case "nonewprivs":
-		printStatus("NoNewPrivs")
+		// no_new_privs is per thread: set and read it on one locked thread
+		// (/proc/self is the main thread's; the goroutine may be elsewhere,
+		// which made this test fail under load).
+		runtime.LockOSThread()
+		printStatusOf("/proc/thread-self/status", "NoNewPrivs")
 		if err := PrctlSetNoNewPrivs(); err != nil {
 			fmt.Println("error:", err)
 			return 1
 		}
-		printStatus("NoNewPrivs")
+		printStatusOf("/proc/thread-self/status", "NoNewPrivs")
 	default:
 		fmt.Println("unknown helper", role)
 		return 2
@@ -63,8 +68,10 @@ func runHelper(role string, args []string) int {
 }
 
 // printStatus prints the named lines of /proc/self/status, tabs squeezed.
-func printStatus(keys ...string) {
-	b, _ := os.ReadFile("/proc/self/status")
+func printStatus(keys ...string) { printStatusOf("/proc/self/status", keys...) }
+
+func printStatusOf(path string, keys ...string) {
+	b, _ := os.ReadFile(path)
 	for _, line := range strings.Split(string(b), "\n") {
 		for _, k := range keys {
 			if strings.HasPrefix(line, k+":") {
