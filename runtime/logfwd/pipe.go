@@ -145,18 +145,35 @@ func (p *pipeReader) run() {
 
 // wait parks until the pipe is readable (data, or EOF when every writer
 // has closed it) and reports whether Drain forced a stop instead.
+//
+// RawConn.Read first clears any readiness the poller has recorded, so the
+// first callback must look for itself: data that arrived after the caller's
+// EAGAIN may already have been announced, and a writer that then filled the
+// pipe announces nothing more. Parking then was a deadlock (CI: a restarted
+// `yes` stalled at 2 MiB; TestWaitSeesDataAnnouncedBeforeIt).
 func (p *pipeReader) wait() (forced bool) {
 	first := true
-	err := p.rc.Read(func(uintptr) bool {
-		// The caller just saw EAGAIN: the first call asks the poller to
-		// wait, the second (readable) returns.
+	err := p.rc.Read(func(fd uintptr) bool {
 		if first {
 			first = false
-			return false
+			return readable(int(fd))
 		}
 		return true
 	})
 	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// readable polls fd without waiting: data, or EOF (POLLHUP), is ready.
+func readable(fd int) bool {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		// On an error, say readable: the read that follows reports it.
+		return err != nil || n > 0
+	}
 }
 
 // drainBuffered reads what the kernel still holds after a forced stop: up

@@ -3,11 +3,13 @@ package logfwd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -369,5 +371,37 @@ func TestForcedStopKeepsBufferedLines(t *testing.T) {
 		if want := fmt.Sprintf("held | line %d\n", i); !strings.Contains(got, want) {
 			t.Fatalf("lost %q; output:\n%s", want, got)
 		}
+	}
+}
+
+// TestWaitSeesDataAnnouncedBeforeIt: the reader saw EAGAIN, then a writer
+// filled the pipe and stopped (as a flooding program blocked on a full
+// pipe does) while the poller recorded the readiness; wait must return,
+// not park for an announcement that will never come again.
+func TestWaitSeesDataAnnouncedBeforeIt(t *testing.T) {
+	t.Parallel()
+	s := NewSink(&syncBuffer{}, Options{})
+	p, w, err := s.newPipe("full", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := p.sp.fill(rawConnReader{rc: p.rc}); !errors.Is(err, syscall.EAGAIN) {
+		t.Fatalf("empty pipe: err %v, want EAGAIN", err)
+	}
+	if _, err := w.Write([]byte("one line\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // the scheduler, idle, polls and records the readiness
+	done := make(chan bool, 1)
+	go func() { done <- p.wait() }()
+	select {
+	case forced := <-done:
+		if forced {
+			t.Fatal("wait reported a forced stop")
+		}
+	case <-time.After(5 * time.Second):
+		p.f.SetReadDeadline(time.Now()) // unpark it, so the test ends
+		t.Fatal("wait parked on a pipe that already held data")
 	}
 }
