@@ -77,6 +77,10 @@ func Lock(path string) (release func(), holderPid int, err error) {
 	}
 	return sync.OnceFunc(func() {
 		f.Truncate(0)
+		// Unlock explicitly: a child forked at this moment holds a copy of
+		// the descriptor until its exec, and with it the lock, if release
+		// only closed ours (seen as a flaky re-Lock under load).
+		syscall.Flock(fd, syscall.LOCK_UN)
 		f.Close()
 	}), 0, nil
 }

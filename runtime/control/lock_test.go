@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -119,4 +121,37 @@ func TestLockHeldByKilledProcess(t *testing.T) {
 		t.Fatalf("Lock after SIGKILL of the holder: %v", err)
 	}
 	release()
+}
+
+// A copy of the lock's descriptor elsewhere (a child forked at that moment
+// holds one until its exec; a dup stands in for it here) must not keep the
+// lock once release has run.
+func TestReleaseUnlocksWhileACopyIsOpen(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(shortDir(t), "run", "appstart", "y.lock")
+	release, _, err := Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFd := -1
+	ents, _ := os.ReadDir("/proc/self/fd")
+	for _, e := range ents {
+		if target, _ := os.Readlink("/proc/self/fd/" + e.Name()); target == path {
+			fd, _ := strconv.Atoi(e.Name())
+			if copyFd, err = syscall.Dup(fd); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if copyFd < 0 {
+		t.Fatal("cannot find the lock's descriptor in /proc/self/fd")
+	}
+	defer syscall.Close(copyFd)
+	release()
+	release2, _, err := Lock(path)
+	if err != nil {
+		t.Fatalf("Lock after release, a copy of the old descriptor open: %v", err)
+	}
+	release2()
 }
