@@ -44,7 +44,7 @@ func (cv *converter) user(p *program, o *option, expanded func() (expansion, boo
 		cv.fail(o.pos, "user: %q: appstart needs the user itself, not a variable", o.value)
 		return
 	}
-	if !isAccount(e.text) {
+	if !spec.IsAccountName(e.text) {
 		cv.fail(o.pos, "user: %q is not a user name or id", e.text)
 		return
 	}

@@ -59,7 +59,7 @@ func (cv *converter) supervisord(s *section) {
 			switch {
 			case err != nil:
 				cv.fail(o.pos, "user: %v", err)
-			case len(e.refs) > 0 || !isAccount(e.text):
+			case len(e.refs) > 0 || !spec.IsAccountName(e.text):
 				cv.fail(o.pos, "user: %q: write the user's name or id", o.value)
 			default:
 				cv.topUser = e.text

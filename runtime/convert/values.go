@@ -92,18 +92,3 @@ func isStdStream(p string) bool {
 	}
 	return false
 }
-
-// isAccount is a user name or numeric id as useradd(8) and spec accept.
-func isAccount(s string) bool {
-	if s == "" || len(s) > 32 || s[0] == '-' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || c == '-' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') &&
-			!(c == '$' && i == len(s)-1) {
-			return false
-		}
-	}
-	return true
-}

@@ -207,6 +207,22 @@ func UnixMode(m fs.FileMode) uint32 {
 	return u
 }
 
+// FileMode is UnixMode's inverse, for a stat's st_mode:
+// FileMode(0o100640) == 0o640, FileMode(0o2750) == fs.ModeSetgid|0o750.
+func FileMode(u uint32) fs.FileMode {
+	m := fs.FileMode(u & 0o777)
+	if u&unix.S_ISUID != 0 {
+		m |= fs.ModeSetuid
+	}
+	if u&unix.S_ISGID != 0 {
+		m |= fs.ModeSetgid
+	}
+	if u&unix.S_ISVTX != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
+}
+
 // unwrapPath drops the *fs.PathError layer os.File adds, whose path is the
 // temp name: the caller's error already names the real path.
 func unwrapPath(err error) error {

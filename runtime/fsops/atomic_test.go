@@ -137,3 +137,16 @@ func TestTempNameFitsNameMax(t *testing.T) {
 		t.Errorf("temp names repeat")
 	}
 }
+
+// FileMode and UnixMode are inverses over the bits chmod(2) takes.
+func TestFileModeInvertsUnixMode(t *testing.T) {
+	t.Parallel()
+	for _, u := range []uint32{0, 0o640, 0o755, 0o2750, 0o4755, 0o1777, 0o7777} {
+		if got := UnixMode(FileMode(u)); got != u {
+			t.Errorf("UnixMode(FileMode(%#o)) = %#o", u, got)
+		}
+	}
+	if got := FileMode(0o100640); got != 0o640 {
+		t.Errorf("FileMode of a regular file's st_mode = %v, want -rw-r-----", got)
+	}
+}

@@ -10,11 +10,11 @@ import (
 	"time"
 )
 
-// Follow forwards the lines appended to the file at path, like `tail -F`,
-// until ctx ends; then it forwards what is left and returns nil. For
-// servers that only log to files (Apache's ErrorLog, PHP-FPM's slowlog).
+// StartFollow and Run forward the lines appended to the file at path, like
+// `tail -F`, until ctx ends; then what is left. For servers that only log
+// to files (Apache's ErrorLog, PHP-FPM's slowlog).
 //
-//   - A file that exists when Follow starts is read from its end (older
+//   - A file that exists at StartFollow is read from its end (older
 //     content was logged by an earlier run; Options.FollowFromStart changes
 //     that); one that appears later, or replaces it, from its start.
 //   - Rotation by rename (or delete and re-create): when path names a new
@@ -30,21 +30,10 @@ import (
 // stat per file per interval costs nothing at these rates, works on every
 // filesystem (overlayfs, NFS-backed volumes), and has no watch limits.
 //
-//	go sink.Follow(ctx, "/run/apache2/error.log", "apache", "apache | ")
-func (s *Sink) Follow(ctx context.Context, path, name, prefix string) error {
-	fl, err := s.StartFollow(path, name, prefix)
-	if err != nil {
-		return err
-	}
-	return fl.Run(ctx)
-}
-
-// Follower is one file being followed: StartFollow, then Run.
-type Follower struct {
-	f        *follower
-	interval time.Duration
-}
-
+//	fl, err := sink.StartFollow("/run/apache2/error.log", "apache", "apache | ")
+//	// start the program that writes it, then:
+//	go fl.Run(ctx)
+//
 // StartFollow takes the file's starting point now: call it before the
 // program that writes the file starts, so that lines it writes at once are
 // not taken for an earlier run's and skipped (CI caught that race when the
@@ -56,6 +45,12 @@ func (s *Sink) StartFollow(path, name, prefix string) (*Follower, error) {
 		return nil, err
 	}
 	return &Follower{f: f, interval: s.opts.FollowInterval}, nil
+}
+
+// Follower is one file being followed: StartFollow, then Run.
+type Follower struct {
+	f        *follower
+	interval time.Duration
 }
 
 // Run forwards the file until ctx ends, then what is left, and returns nil;

@@ -37,7 +37,11 @@ func startFollow(t *testing.T, path string, fromStart bool) (*syncBuffer, func()
 	s := NewSink(dst, Options{FollowInterval: 2 * time.Millisecond, FollowFromStart: fromStart})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.Follow(ctx, path, "apache", "apache | ") }()
+	fl, err := s.StartFollow(path, "apache", "apache | ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- fl.Run(ctx) }()
 	stop := func() {
 		cancel()
 		if err := <-done; err != nil {

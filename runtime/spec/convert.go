@@ -242,9 +242,10 @@ func convEnvNames(v any) (any, []issue) {
 	})
 }
 
-// isAccountName accepts user and group names as useradd(8) does, loosely,
-// and numeric ids; the names are looked up later (runtime/ident).
-func isAccountName(s string) bool {
+// IsAccountName accepts user and group names as useradd(8) does, loosely,
+// and numeric ids; the names are looked up later (runtime/ident). convert
+// uses it too, so what it emits is what the spec accepts.
+func IsAccountName(s string) bool {
 	if s == "" || len(s) > 32 || s[0] == '-' {
 		return false
 	}
@@ -264,7 +265,7 @@ func convOwner(v any) (any, string) {
 		return nil, msg
 	}
 	u, g, hasGroup := strings.Cut(s, ":")
-	if !isAccountName(u) || hasGroup && !isAccountName(g) {
+	if !IsAccountName(u) || hasGroup && !IsAccountName(g) {
 		return nil, fmt.Sprintf(`%q is not an owner: write "user" or "user:group", with names or numeric ids (e.g. "cloudron:cloudron" or "1000:1000")`, s)
 	}
 	return s, ""

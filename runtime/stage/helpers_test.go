@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"appstart/runtime/fsops"
 	"context"
 	"fmt"
 	"os"
@@ -88,7 +89,7 @@ func stat(t testing.TB, path string) (uid, gid int, mode os.FileMode) {
 		t.Fatal(err)
 	}
 	st := fi.Sys().(*syscall.Stat_t)
-	return int(st.Uid), int(st.Gid), fileMode(st.Mode)
+	return int(st.Uid), int(st.Gid), fsops.FileMode(st.Mode)
 }
 
 func readString(t testing.TB, path string) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"appstart/runtime/environ"
+	"appstart/runtime/fsops"
 	"appstart/runtime/patch"
 	"appstart/runtime/spec"
 )
@@ -36,7 +37,7 @@ func (e *Env) patch(p spec.Patch) (*output, []string, error) {
 	case err == nil:
 		uid, gid = int(st.Uid), int(st.Gid)
 		if mode == 0 {
-			mode = fileMode(st.Mode)
+			mode = fsops.FileMode(st.Mode)
 		}
 	case errors.Is(err, fs.ErrNotExist):
 		in = nil
@@ -99,20 +100,4 @@ func (e *Env) expandKVs(ps []spec.Pair, table string) ([]patch.KV, error) {
 		return nil, &all
 	}
 	return kvs, nil
-}
-
-// fileMode turns a stat st_mode into an fs.FileMode's permission and
-// special bits.
-func fileMode(m uint32) fs.FileMode {
-	fm := fs.FileMode(m & 0o777)
-	if m&0o4000 != 0 {
-		fm |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		fm |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		fm |= fs.ModeSticky
-	}
-	return fm
 }
