@@ -1,6 +1,7 @@
 package cgroup
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -10,14 +11,24 @@ import (
 
 // ParseSize reads a size as written in appstart.toml: a decimal number with
 // an optional unit K, M, G or T (powers of 1024), each optionally followed
-// by "B" or "iB", in either case. A bare number or a "B" suffix is bytes. A
-// fraction is allowed and rounded down to whole bytes.
+// by "B" or "iB", in either case, after optional blanks (Docker's --memory
+// takes "150 M" too). A bare number or a "B" suffix is bytes. A fraction is
+// allowed and rounded down to whole bytes. Errors wrap ErrNoNumber,
+// ErrUnit or ErrTooLarge.
 //
 //	ParseSize("150M")   // 157286400
 //	ParseSize("2GiB")   // 2147483648
 //	ParseSize("1.5g")   // 1610612736
 //	ParseSize("4096")   // 4096
 //	ParseSize("150Q")   // error: cannot parse size "150Q": unknown unit "Q" (want K, M, G or T, with optional B or iB)
+//
+// The kinds of error ParseSize returns, for callers that word their own.
+var (
+	ErrNoNumber = errors.New("no number")
+	ErrUnit     = errors.New("unknown unit")
+	ErrTooLarge = errors.New("too large")
+)
+
 func ParseSize(s string) (int64, error) {
 	n, err := parseSize(strings.TrimSpace(s))
 	if err != nil {
@@ -31,9 +42,9 @@ func parseSize(s string) (int64, error) {
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
 		i++
 	}
-	num, unit := s[:i], s[i:]
+	num, unit := s[:i], strings.TrimLeft(s[i:], " \t")
 	if num == "" {
-		return 0, fmt.Errorf("no number")
+		return 0, ErrNoNumber
 	}
 	mult, err := unitMultiplier(unit)
 	if err != nil {
@@ -41,11 +52,11 @@ func parseSize(s string) (int64, error) {
 	}
 	whole, frac, hasFrac := strings.Cut(num, ".")
 	if whole == "" || (hasFrac && frac == "") || strings.Contains(frac, ".") {
-		return 0, fmt.Errorf("malformed number %q", num)
+		return 0, fmt.Errorf("%w: malformed number %q", ErrNoNumber, num)
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil || w > math.MaxInt64/mult {
-		return 0, fmt.Errorf("%q is too large", num)
+		return 0, fmt.Errorf("%q is %w", num, ErrTooLarge)
 	}
 	n := w * mult
 	if hasFrac {
@@ -60,7 +71,7 @@ func parseSize(s string) (int64, error) {
 		hi, lo := bits.Mul64(rem, uint64(mult))
 		q, _ := bits.Div64(hi, lo, scale)
 		if n > math.MaxInt64-int64(q) {
-			return 0, fmt.Errorf("%q is too large", num)
+			return 0, fmt.Errorf("%q is %w", num, ErrTooLarge)
 		}
 		n += int64(q)
 	}
@@ -77,7 +88,7 @@ func unitMultiplier(unit string) (int64, error) {
 	switch base {
 	case "", "B":
 		if rest != "" || (base == "" && unit != "") {
-			return 0, fmt.Errorf("unknown unit %q (want K, M, G or T, with optional B or iB)", unit)
+			return 0, fmt.Errorf("%w %q (want K, M, G or T, with optional B or iB)", ErrUnit, unit)
 		}
 		return 1, nil
 	case "K":
@@ -89,10 +100,10 @@ func unitMultiplier(unit string) (int64, error) {
 	case "T":
 		shift = 40
 	default:
-		return 0, fmt.Errorf("unknown unit %q (want K, M, G or T, with optional B or iB)", unit)
+		return 0, fmt.Errorf("%w %q (want K, M, G or T, with optional B or iB)", ErrUnit, unit)
 	}
 	if rest != "" && rest != "B" && rest != "IB" {
-		return 0, fmt.Errorf("unknown unit %q (want K, M, G or T, with optional B or iB)", unit)
+		return 0, fmt.Errorf("%w %q (want K, M, G or T, with optional B or iB)", ErrUnit, unit)
 	}
 	return 1 << shift, nil
 }

@@ -25,6 +25,8 @@ func TestParseSize(t *testing.T) {
 		"0.1K":   102, // rounded down, no float error
 		"0.5":    0,
 		"8191T":  8191 << 40,
+		"150 M":  150 << 20,
+		"1 GiB":  1 << 30,
 	}
 	for in, want := range good {
 		got, err := ParseSize(in)
@@ -40,7 +42,7 @@ func TestParseSize(t *testing.T) {
 		"1..5G":                   "malformed number",
 		"1.G":                     "malformed number",
 		".5G":                     "malformed number",
-		"150 M":                   "unknown unit",
+		"150 M X":                 "unknown unit",
 		"150MX":                   "unknown unit",
 		"150BB":                   "unknown unit",
 		"8388608T":                "too large",

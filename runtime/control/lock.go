@@ -1,10 +1,10 @@
 package control
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,8 +26,11 @@ func LockPath(dir, specPath string) string {
 	if r, err := filepath.EvalSymlinks(p); err == nil {
 		p = r
 	}
-	sum := sha256.Sum256([]byte(p))
-	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock")
+	// A name, not a secret: FNV-1a spreads paths as well as SHA-256 here,
+	// without the crypto packages in the binary.
+	h := fnv.New64a()
+	h.Write([]byte(p))
+	return filepath.Join(dir, hex.EncodeToString(h.Sum(nil))+".lock")
 }
 
 // Lock takes the run lock at path (see LockPath), creating its directory

@@ -1,7 +1,6 @@
 package fsops
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
+
+	"appstart/runtime/sysx"
 )
 
 // WriteFileAtomic replaces path with data so that, whatever instant the
@@ -148,7 +149,11 @@ func createTemp(dfd int, dir, base string) (string, *os.File, error) {
 // tempName is ".<base>.tmp-<16 hex>", shortened to stay within NAME_MAX.
 func tempName(base string) string {
 	var b [8]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand docs, Go 1.24+)
+	if _, err := sysx.Random.Read(b[:]); err != nil {
+		// getrandom cannot fail once the pool is up; a clash of these
+		// names is retried by the caller anyway.
+		panic(err)
+	}
 	return tempPrefix(base) + hex.EncodeToString(b[:])
 }
 

@@ -282,14 +282,6 @@ func encodeJSONFor(value string, kind jsonKind) (string, error) {
 	return encodeJSONString(value)
 }
 
-// jsonNumber is RFC 8259's number grammar; json.Valid alone would also
-// accept surrounding blanks.
-// Compiled on first use (lazyRE): at package init it would cost every
-// start ~0.1 ms and heap, for a patch few specs have.
-var jsonNumberRE = lazyRE(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
-
-func isJSONNumber(s string) bool { return jsonNumberRE().MatchString(s) }
-
 func encodeJSONString(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("value %q is not valid UTF-8, which JSON cannot hold", s)

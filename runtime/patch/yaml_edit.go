@@ -106,8 +106,8 @@ func (d *yamlDoc) replace(e *yamlEntry, segs []string, value string) ([]splice, 
 func (d *yamlDoc) encodeFor(e *yamlEntry, value string) (string, error) {
 	if e.kind == yPlain {
 		old := e.value
-		if yamlNumber().MatchString(old) && yamlNumber().MatchString(value) ||
-			yamlBool().MatchString(old) && yamlBool().MatchString(value) {
+		if isYAMLNumber(old) && isYAMLNumber(value) ||
+			isYAMLBool(old) && isYAMLBool(value) {
 			return value, nil
 		}
 	}

@@ -165,20 +165,13 @@ func singleOK(s string) bool {
 	return true
 }
 
-var (
-	yamlNumber = lazyRE(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$`)
-	yamlBool   = lazyRE(`^(true|True|TRUE|false|False|FALSE)$`)
-	// Words some YAML reader (1.1 or 1.2) takes for something else than a string.
-	yamlSpecial = lazyRE(`^(?i:y|n|yes|no|true|false|on|off|null|~|=|<<|[-+]?\.inf|\.nan)$`)
-)
-
 // plainSafe reports whether s, written plain, reads back as the string s
 // in both YAML 1.1 and 1.2.
 func plainSafe(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.IndexByte("-?:,[]{}#&*!|>'\"%@`", s[0]) >= 0 {
 		return false
 	}
-	if yamlSpecial().MatchString(s) || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
+	if isYAMLSpecial(s) || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
 		return false
 	}
 	// Anything that starts like a number, date or time is quoted.

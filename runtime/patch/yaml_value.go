@@ -159,11 +159,9 @@ func foldLines(parts []string) string {
 	return sb.String()
 }
 
-var blockHeader = lazyRE(`^[|>]([1-9][-+]?|[-+][1-9]?)?([ \t]+#.*|[ \t]*)$`)
-
 func (d *yamlDoc) blockScalar(e *yamlEntry, header []byte) error {
 	i, n := e.line, e.indent
-	if !blockHeader().Match(header) {
+	if !isBlockHeader(header) {
 		return errAt(i+1, "cannot parse yaml: bad block scalar header %q", header)
 	}
 	e.kind, e.last = yBlock, i

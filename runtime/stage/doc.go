@@ -7,7 +7,7 @@
 //	env        [env_defaults] where unset, [env] in written order
 //	dirs       remove stale files under /run and /tmp; make dirs with owner and mode
 //	seed       copy from the image where missing (cp -rn), temp + rename per file
-//	secrets    read, or make once (crypto/rand or a command), atomically; never regenerate
+//	secrets    read, or make once (getrandom(2) or a command), atomically; never regenerate
 //	workers    count from the cgroup memory limit; then the env_file overrides
 //	templates  render ##VAR templates and patch user files; all or nothing
 //	chown      only entries whose owner differs, no symlinks, one filesystem

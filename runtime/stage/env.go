@@ -2,7 +2,6 @@ package stage
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +13,7 @@ import (
 	"appstart/runtime/ident"
 	"appstart/runtime/proc"
 	"appstart/runtime/spec"
+	"appstart/runtime/sysx"
 )
 
 // Runner runs one command to its end. runtime/app passes its *proc.Reaper,
@@ -54,7 +54,8 @@ type Env struct {
 	// prefixed with the stage; nil drops it (the last lines still go into
 	// a failure's error).
 	Output io.Writer
-	// Rand is the source of generated secrets; nil is crypto/rand.
+	// Rand is the source of generated secrets; nil is the kernel's
+	// CSPRNG (sysx.Random, getrandom(2), as crypto/rand on Linux).
 	Rand io.Reader
 	// Now is the clock of the summary's timings; nil is time.Now.
 	Now func() time.Time
@@ -90,7 +91,7 @@ func (e *Env) defaults() {
 		e.Manifest = DefaultManifest
 	}
 	if e.Rand == nil {
-		e.Rand = rand.Reader
+		e.Rand = sysx.Random
 	}
 	if e.Now == nil {
 		e.Now = time.Now

@@ -26,7 +26,7 @@ const dryRunSecret = "(generated-on-first-start)"
 // So an empty, truncated (shorter than its bytes and encoding give) or
 // unreadable file is an error naming the file that stops the start; the
 // operator restores it, or deletes it to have a new one made. A missing
-// secret is generated from crypto/rand and written with
+// secret is generated from the kernel's CSPRNG (getrandom(2)) and written with
 // fsops.WriteFileAtomic (temp, fsync, rename, fsync of the directory), so a
 // crash leaves either no secret or the whole one, never an empty file.
 //
