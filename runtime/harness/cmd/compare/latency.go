@@ -46,6 +46,8 @@ func (b *bench) measureLatency(t *table) {
 			continue
 		case p.kind == kindAppstart:
 			argv = unshareArgv(p.path, "run", "--config", spec)
+		case p.kind == kindGoFloor:
+			argv = unshareArgv(p.path, spec)
 		case p.kind == kindTini:
 			argv = unshareArgv(p.path, "--", "/bin/true")
 		case p.kind == kindDumbInit:

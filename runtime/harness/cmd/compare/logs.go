@@ -235,7 +235,12 @@ func (b *bench) measureLogs(t *table) {
 
 func (b *bench) measureLogMode(t *table, mode string, writers int) {
 	configs := []logConfig{{p: peer{kind: kindDirect}, writers: writers}}
+	cells := map[peerKind]string{}
 	for _, p := range b.peers {
+		if p.kind == kindGoFloor {
+			cells[p.kind] = "n/a: no log handling"
+			continue
+		}
 		if p.missing == "" {
 			configs = append(configs, logConfig{p: p, writers: writers})
 		}
@@ -257,7 +262,6 @@ func (b *bench) measureLogMode(t *table, mode string, writers int) {
 			runs[k] = append(runs[k], r)
 		}
 	}
-	cells := map[peerKind]string{}
 	var base time.Duration
 	if errs[0] == nil {
 		base = medianSpan(runs[0])

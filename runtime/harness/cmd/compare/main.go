@@ -65,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.bin, "bin", "", "appstart binary (default: build one, as `make build` does)")
-	fs.StringVar(&c.peers, "peers", "appstart,tini,dumb-init,supervisord", "inits to measure")
+	fs.StringVar(&c.peers, "peers", "appstart,tini,dumb-init,supervisord,go-floor", "inits to measure")
 	fs.StringVar(&c.only, "only", strings.Join(measures, ","), "measurements to run")
 	fs.DurationVar(&c.settle, "settle", time.Second, "idle time before reading RSS")
 	fs.IntVar(&c.latencyRuns, "latency-runs", 100, "start-to-exec runs per init (interleaved)")
@@ -129,6 +129,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "compare: cannot find this executable to mount as the helper:", err)
 		return 1
 	}
+	defer removeGoFloor()
 	b := &bench{cfg: c, peers: findPeers(c.bin, kinds), helper: helper,
 		proc: procFS{os.DirFS("/proc")}, log: stderr}
 	start := time.Now()

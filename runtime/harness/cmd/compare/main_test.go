@@ -40,7 +40,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == helperArg {
 		os.Exit(runHelper(os.Args[2:]))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeGoFloor()
+	os.Exit(code)
 }
 
 func testBench(t *testing.T, c config) *bench {

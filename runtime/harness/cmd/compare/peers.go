@@ -14,6 +14,7 @@ import (
 // Container paths of the binaries mounted into every container.
 const (
 	appstartPath = "/app/bin/appstart"
+	goFloorPath  = "/app/bin/gofloor"
 	helperPath   = "/app/bin/compare-helper"
 )
 
@@ -53,7 +54,10 @@ const (
 	kindTini        peerKind = "tini"
 	kindDumbInit    peerKind = "dumb-init"
 	kindSupervisord peerKind = "supervisord"
-	kindDirect      peerKind = "direct"
+	// kindGoFloor is runtime/harness/cmd/gofloor: the floor a Go init
+	// reading the same spec with the same library sits on.
+	kindGoFloor peerKind = "go-floor"
+	kindDirect  peerKind = "direct"
 	// kindNoReap is an init that never reaps: the tests' negative control.
 	kindNoReap peerKind = "no-reap"
 )
@@ -85,8 +89,14 @@ func findPeers(appstartBin string, kinds []peerKind) []peer {
 		case kindSupervisord:
 			p.path = lookFirst("supervisord")
 			p.version = commandOutput(p.path, "--version")
+		case kindGoFloor:
+			path, err := buildGoFloor()
+			if err != nil {
+				p.missing = err.Error()
+			}
+			p.path, p.version = path, "built from runtime/harness/cmd/gofloor"
 		}
-		if p.path == "" {
+		if p.path == "" && p.missing == "" {
 			p.missing = "not installed"
 		}
 		ps = append(ps, p)
@@ -125,6 +135,10 @@ func (p peer) options(j job, helper string) harness.Options {
 		o.Binaries[appstartPath] = p.path
 		o.Pkg = map[string]string{"appstart.toml": appstartSpec(j)}
 		o.Argv = []string{appstartPath, "run", "--config", "/app/pkg/appstart.toml"}
+	case kindGoFloor:
+		o.Binaries[goFloorPath] = p.path
+		o.Pkg = map[string]string{"appstart.toml": appstartSpec(j)}
+		o.Argv = []string{goFloorPath, "/app/pkg/appstart.toml"}
 	case kindSupervisord:
 		o.Pkg = map[string]string{"supervisord.conf": supervisordConf(j)}
 		o.Argv = []string{p.path, "-n", "-c", "/app/pkg/supervisord.conf"}
@@ -221,7 +235,7 @@ func shellJoin(argv []string) string {
 
 // parsePeers reads the -peers flag.
 func parsePeers(s string) ([]peerKind, error) {
-	known := map[peerKind]bool{kindAppstart: true, kindTini: true, kindDumbInit: true, kindSupervisord: true}
+	known := map[peerKind]bool{kindAppstart: true, kindTini: true, kindDumbInit: true, kindSupervisord: true, kindGoFloor: true}
 	var ks []peerKind
 	for _, f := range strings.Split(s, ",") {
 		k := peerKind(strings.TrimSpace(f))

@@ -101,6 +101,7 @@ func TestPeerOptions(t *testing.T) {
 		{peer{kind: kindTini, path: "/usr/bin/tini-static"}, []string{"/usr/bin/tini-static", "--", "sleep", "1000"}, ""},
 		{peer{kind: kindDumbInit, path: "/usr/bin/dumb-init"}, []string{"/usr/bin/dumb-init", "sleep", "1000"}, ""},
 		{peer{kind: kindDirect}, []string{"sleep", "1000"}, ""},
+		{peer{kind: kindGoFloor, path: "/x/gofloor"}, []string{goFloorPath, "/app/pkg/appstart.toml"}, "appstart.toml"},
 	} {
 		o := tc.p.options(j, "/tmp/helper")
 		if !reflect.DeepEqual(o.Argv, tc.argv) {
@@ -115,13 +116,16 @@ func TestPeerOptions(t *testing.T) {
 		if tc.p.kind == kindAppstart && o.Binaries[appstartPath] != "/x/appstart" {
 			t.Errorf("appstart binary not mounted: %v", o.Binaries)
 		}
+		if tc.p.kind == kindGoFloor && o.Binaries[goFloorPath] != "/x/gofloor" {
+			t.Errorf("gofloor binary not mounted: %v", o.Binaries)
+		}
 	}
 }
 
 func TestParsePeers(t *testing.T) {
 	t.Parallel()
-	got, err := parsePeers("tini, appstart")
-	if err != nil || !reflect.DeepEqual(got, []peerKind{kindTini, kindAppstart}) {
+	got, err := parsePeers("tini, appstart,go-floor")
+	if err != nil || !reflect.DeepEqual(got, []peerKind{kindTini, kindAppstart, kindGoFloor}) {
 		t.Errorf("parsePeers = %v, %v", got, err)
 	}
 	if _, err := parsePeers("appstart,s6"); err == nil || !strings.Contains(err.Error(), `"s6"`) {
