@@ -145,3 +145,42 @@ command = "i=0; while [ $i -lt 1000 ]; do (sleep 0.2 &) ; i=$((i+1)); done; echo
 		t.Fatalf("exit = %d\n%s", r.ExitCode, r.Stderr)
 	}
 }
+
+// A daemon that forks away from its launcher is followed through its pid
+// file, and when it dies (an orphan of PID 1, reaped by appstart) its real
+// end reaches its program: "killed by SIGKILL", not the "vanished, status
+// unknown" that polling the pid alone would give.
+func TestDaemonFollowedThroughItsPidFile(t *testing.T) {
+	spec := `user = "root"
+[programs.daemon]
+command = "sleep 300 & echo $! > /run/daemon.pid"
+pidfile = "/run/daemon.pid"
+startsecs = 0
+[programs.keep]
+command = ["sleep", "300"]
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("daemon: following pid", 10*time.Second)
+	if r := c.Exec("/bin/sh", "-c", "kill -KILL $(cat /run/daemon.pid)"); r.ExitCode != 0 {
+		t.Fatalf("cannot kill the daemon: %s", r.Stderr)
+	}
+	c.WaitForOutput("daemon: killed by SIGKILL", 10*time.Second)
+	// It is restarted (autorestart = "unexpected") and followed again.
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(c.Stderr(), "daemon: following pid") < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the daemon was not followed again after its restart:\n%s", c.Stderr())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The stop reaches the daemon itself: it ends by SIGTERM at once, not
+	// after stopwaitsecs (10 s) of signals refused.
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(15 * time.Second)
+	if r.ExitCode != 0 || r.Duration > 5*time.Second || strings.Contains(r.Stderr, "cannot send") {
+		t.Fatalf("exit = %d after %s, want 0 at once\n%s", r.ExitCode, r.Duration, r.Stderr)
+	}
+	if !strings.Contains(r.Stderr, "daemon: stopped after 0s (killed by SIGTERM)") {
+		t.Fatalf("the daemon did not end by the stop's SIGTERM:\n%s", r.Stderr)
+	}
+}

@@ -189,25 +189,35 @@ func (r *Reaper) reapedSignal() <-chan struct{} {
 }
 
 // ErrNotRunning is returned by Signal for a pid that is not, or no longer,
-// a running child started through this Reaper.
+// an unreaped child of this process.
 var ErrNotRunning = errors.New("process is not running")
 
-// Signal sends sig to pid only while pid is an unreaped child started by
-// Spawn. The table lock keeps the reaper from reaping it meanwhile, and an
-// unreaped pid cannot be recycled by the kernel, so a late signal can never
-// reach an unrelated process that inherited the number.
+// Signal sends sig to pid only while pid is an unreaped child: one started
+// by Spawn, or one adopted as PID 1 or subreaper (a daemon that forked away
+// from its launcher, followed through its pid file). The table lock keeps
+// the reaper from reaping it meanwhile, and an unreaped pid cannot be
+// recycled by the kernel, so a late signal can never reach an unrelated
+// process that inherited the number.
 //
 //	err := r.Signal(pid, syscall.SIGHUP) // errors.Is(err, proc.ErrNotRunning) once it ended
 func (r *Reaper) Signal(pid int, sig syscall.Signal) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.table[pid]; !ok {
+	if _, ok := r.table[pid]; !ok && !r.adopted(pid) {
 		return fmt.Errorf("cannot signal pid %d: %w", pid, ErrNotRunning)
 	}
 	if err := sysx.Kill(pid, sig); err != nil {
 		return fmt.Errorf("cannot signal pid %d: %w", pid, err)
 	}
 	return nil
+}
+
+// adopted reports whether pid is a child of this process that Spawn did
+// not start. The caller holds r.mu, so the child cannot be reaped (and its
+// pid reused) before the caller has signalled it.
+func (r *Reaper) adopted(pid int) bool {
+	st, err := readStat(r.opts.Proc, pid)
+	return err == nil && st.PPid == os.Getpid()
 }
 
 // SignalGroup sends sig to the process group pgid (a child started with

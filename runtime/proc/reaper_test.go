@@ -286,3 +286,51 @@ func BenchmarkOrphanReaping(b *testing.B) {
 		b.ReportMetric(float64(zombies), "zombies-left")
 	}
 }
+
+// A daemon that forked away from its launcher is adopted by the reaper
+// (subreaper here, PID 1 in a container): Signal reaches it while it is
+// unreaped, its end arrives as an orphan's, and then Signal refuses it.
+// A process that is not a child of ours is never signalled.
+func TestSignalReachesAnAdoptedDaemon(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := make(chan Exit, 1)
+	_, err = testReaper.Spawn(Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "sleep 30 >/dev/null & echo $!"}, Stdout: w}, sink)
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := readPids(t, r)
+	if e := receive(t, sink, "launcher"); e.Code != 0 || len(pids) != 1 {
+		t.Fatalf("launcher: %v, pids %v", e, pids)
+	}
+	daemon := pids[0]
+	if err := testReaper.Signal(daemon, syscall.SIGTERM); err != nil {
+		t.Fatalf("signal to the adopted daemon: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		orphanLog.Lock()
+		e, ok := orphanLog.m[daemon]
+		orphanLog.Unlock()
+		if ok {
+			if e.Signal != syscall.SIGTERM {
+				t.Fatalf("daemon ended %v, want killed by SIGTERM", e)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the daemon's end never arrived as an orphan's")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := testReaper.Signal(daemon, syscall.SIGTERM); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("signal after the daemon's end: got %v, want ErrNotRunning", err)
+	}
+	if err := testReaper.Signal(os.Getppid(), 0); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("signal to our parent: got %v, want ErrNotRunning", err)
+	}
+}
