@@ -184,3 +184,31 @@ command = ["sleep", "300"]
 		t.Fatalf("the daemon did not end by the stop's SIGTERM:\n%s", r.Stderr)
 	}
 }
+
+// A daemon a program left behind, in a session of its own (out of reach of
+// the program's group signal), still gets SIGTERM and time to finish its
+// work once the programs have stopped, before PID 1 exits (tini #180).
+func TestLeftoverDaemonGetsSIGTERMBeforeTheEnd(t *testing.T) {
+	spec := `user = "root"
+[programs.launcher]
+command = "setsid sh -c 'trap \"echo flushed > /app/data/leftover; exit 0\" TERM; touch /tmp/daemon.up; while :; do sleep 0.05; done' & echo launched; trap 'exit 0' TERM; while :; do sleep 0.05; done"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("launched", 10*time.Second)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(c.HostPath("/tmp/daemon.up")); err == nil {
+			break // its trap is set
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the daemon never started")
+		}
+	}
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	if r.ExitCode != 0 || r.Duration > 5*time.Second {
+		t.Fatalf("exit %d after %s; want 0, well within the 2 s grace:\n%s", r.ExitCode, r.Duration, r.Stderr)
+	}
+	if got, err := os.ReadFile(c.HostPath("/app/data/leftover")); err != nil || string(got) != "flushed\n" {
+		t.Fatalf("the leftover daemon did not get to finish on SIGTERM: %q, %v", got, err)
+	}
+}
