@@ -9,8 +9,7 @@
 //	// m.Limit = 268435456 (memory.limit_in_bytes, half: the platform's split)
 //	// m.SwapLimit = 536870912 (memory.memsw.limit_in_bytes, RAM+swap)
 //	// m.Version = 1, m.Source = "/sys/fs/cgroup/memory/memory.limit_in_bytes"
-//	per, _ := cgroup.ParseSize("150M")
-//	n := cgroup.Workers(m.Limit, per, 1, 8) // 256 MiB / 150 MiB = 1
+//	n := cgroup.Workers(m.Limit, 150<<20, 1, 8) // 256 MiB / 150 MiB = 1
 //
 // The container's own cgroup is located the way the kernel describes it
 // (cgroups(7), proc(5)): /proc/self/cgroup gives this process's path in each

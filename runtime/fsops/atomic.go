@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
-
-	"appstart/runtime/sysx"
 )
 
 // WriteFileAtomic replaces path with data so that, whatever instant the
@@ -149,11 +147,10 @@ func createTemp(dfd int, dir, base string) (string, *os.File, error) {
 // tempName is ".<base>.tmp-<16 hex>", shortened to stay within NAME_MAX.
 func tempName(base string) string {
 	var b [8]byte
-	if _, err := sysx.Random.Read(b[:]); err != nil {
-		// getrandom cannot fail once the pool is up; a clash of these
-		// names is retried by the caller anyway.
-		panic(err)
-	}
+	// getrandom(2) returns up to 256 bytes whole, without EINTR, once the
+	// pool is up; were it to fail, the zero name clashes and the caller
+	// tries the next one.
+	_, _ = unix.Getrandom(b[:], 0)
 	return tempPrefix(base) + hex.EncodeToString(b[:])
 }
 
