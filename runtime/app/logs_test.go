@@ -84,3 +84,37 @@ ready = "file:/run/db.ready"
 		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
 	}
 }
+
+// log_prefix replaces a program's name in front of its lines, and "" sends
+// them bare; the long lines of a program are split at 64 KiB, each piece
+// prefixed, so no line is buffered without end.
+func TestLogPrefixAndLongLines(t *testing.T) {
+	spec := `user = "root"
+[programs.a]
+command = "echo from-a; exec sleep 300"
+log_prefix = "web"
+[programs.b]
+command = "echo from-b; exec sleep 300"
+log_prefix = ""
+[programs.c]
+command = "head -c 150000 /dev/zero | tr '\\0' x; echo; echo c-done; exec sleep 300"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("c | c-done", 10*time.Second)
+	c.WaitForOutput("web | from-a", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	lines := strings.Split(r.Stdout, "\n")
+	if !contains(lines, "from-b") || contains(lines, "b | from-b") {
+		t.Errorf("log_prefix = \"\" must leave b's lines bare:\n%.300s", r.Stdout)
+	}
+	var pieces []int
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "c | "); ok && strings.Trim(rest, "x") == "" {
+			pieces = append(pieces, len(rest))
+		}
+	}
+	if len(pieces) != 3 || pieces[0] != 64<<10 || pieces[0]+pieces[1]+pieces[2] != 150000 {
+		t.Errorf("a 150,000-byte line came out as pieces of %v bytes, want 65536, 65536, 18928", pieces)
+	}
+}
