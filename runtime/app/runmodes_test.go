@@ -103,3 +103,28 @@ escape = "php"
 		}
 	}
 }
+
+// A scheduled program, through the real binary: nothing at start, a run at
+// the next minute (cron "* * * * *"), its output logged and prefixed like
+// any program's, and its end not taken for a crash. Waits up to a minute.
+func TestScheduledProgramRunsAtTheNextMinute(t *testing.T) {
+	spec := `user = "cloudron"
+[programs.web]
+command = "trap 'exit 0' TERM; while :; do sleep 0.05; done"
+[programs.cron]
+command = "echo cron ran as $(id -un)"
+schedule = "* * * * *"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("web: started", 10*time.Second)
+	if strings.Contains(c.Stdout(), "cron ran") {
+		t.Fatal("the scheduled program ran at start")
+	}
+	c.WaitForOutput("cron | cron ran as cloudron", 65*time.Second)
+	c.WaitForOutput("cron: exited 0 after 0s; next run ", 5*time.Second)
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(10 * time.Second)
+	if r.ExitCode != 0 || strings.Contains(r.Stderr, "cron: gave up") {
+		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
+	}
+}

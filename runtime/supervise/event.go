@@ -73,6 +73,8 @@ type Event struct {
 	Delay            time.Duration // restart delay, or StopWait for EventStopping
 	Err              error
 	Detail           string // a group list, a pid file, a reason
+	// NextRun is a scheduled program's next due time, when its run ends.
+	NextRun time.Time
 }
 
 // String is the event as one log line, without the "appstart: " prefix.
@@ -169,6 +171,9 @@ func (e Event) next() string {
 		}
 		return fmt.Sprintf("; restart %d/%d in %s", e.Attempt, e.Retries, e.Delay)
 	case NextDone:
+		if !e.NextRun.IsZero() {
+			return "; next run " + e.NextRun.Format("2006-01-02 15:04")
+		}
 		return "; done"
 	case NextFatal:
 		return "; not restarted"

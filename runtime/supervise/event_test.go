@@ -20,6 +20,8 @@ func TestEventMessages(t *testing.T) {
 		{Event{Kind: EventExited, Program: "web", Code: 139, Signal: syscall.SIGSEGV, Elapsed: 2 * time.Hour, Next: NextRestart, Delay: 100 * ms},
 			"web: killed by SIGSEGV after 2h0m0s; restart in 100ms"},
 		{Event{Kind: EventExited, Program: "migrate", Elapsed: 12 * time.Second, Next: NextDone}, "migrate: exited 0 after 12s; done"},
+		{Event{Kind: EventExited, Program: "backup", Elapsed: 7 * time.Second, Next: NextDone, NextRun: time.Date(2026, 11, 26, 12, 10, 0, 0, time.UTC)},
+			"backup: exited 0 after 7s; next run 2026-11-26 12:10"},
 		{Event{Kind: EventNotReady, Program: "web", Elapsed: 30 * time.Second}, "web: not ready after 30s"},
 		{Event{Kind: EventFatal, Program: "web", Attempt: 3}, "web: gave up after 3 tries (FATAL)"},
 		{Event{Kind: EventFatal, Program: "job", Detail: "failed and autorestart is never"}, "job: failed and autorestart is never (FATAL)"},

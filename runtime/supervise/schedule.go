@@ -24,7 +24,7 @@ func (s *Supervisor) armSchedule(p *prog) {
 //
 //	backup: started pid 50          (12:00)
 //	backup: run skipped: the previous run is still running (pid 50)   (12:05)
-//	backup: exited 0 after 7m2s; done
+//	backup: exited 0 after 7m2s; next run 2026-11-26 12:10
 //	backup: started pid 61          (12:10)
 func (s *Supervisor) scheduleDue(p *prog, gen uint64) {
 	if gen != p.schedGen || s.shut != nil {

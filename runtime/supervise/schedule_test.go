@@ -32,6 +32,10 @@ func TestScheduledRunIsNeverStartedTwice(t *testing.T) {
 	}
 	h.exit(h.lastPid("backup"), 1, 0) // a failed run: not restarted, not fatal
 	h.wantState("backup", Exited)
+	// Its end says when the next run is: 5 minutes after the skipped one.
+	if e := h.waitFor(EventExited, "backup"); e.Next != NextDone || !e.NextRun.Equal(h.clock.Now().Add(5*time.Minute)) {
+		t.Fatalf("end of a scheduled run: next %v at %v, want done with the next run at %v", e.Next, e.NextRun, h.clock.Now().Add(5*time.Minute))
+	}
 	h.advance(4 * time.Minute)
 	if h.spawns("backup") != 1 {
 		t.Fatal("restarted outside its schedule")

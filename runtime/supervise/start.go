@@ -188,6 +188,9 @@ func (s *Supervisor) conclude(p *prog, out outcome, ev Event) {
 	switch out.verdict {
 	case verdictDone:
 		ev.Next = NextDone
+		if p.Schedule != nil {
+			ev.NextRun = p.nextRun
+		}
 		s.emit(ev)
 		s.transition(p, Exited)
 	case verdictRestart:
