@@ -1,0 +1,54 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+)
+
+// The README's exit code table, row by row, through the real binary.
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		want       int
+	}{
+		{"the last one-shot program's code", `
+[programs.job]
+command = "sleep 0.3; exit 5"
+autorestart = "never"
+[programs.short]
+command = "exit 0"
+autorestart = "never"
+`, 5},
+		{"128+signal for a program killed by a signal", `
+[programs.job]
+command = "kill -SEGV $$"
+autorestart = "never"
+`, 128 + 11},
+		{"127 for a command that is not found", `
+[programs.job]
+command = ["/no/such/program"]
+startretries = 0
+`, 127},
+		{"126 for a command that is not executable", `
+[programs.job]
+command = ["/etc/passwd"]
+startretries = 0
+`, 126},
+		{"a program that gave up: its code", `
+[programs.job]
+command = "exit 9"
+startretries = 1
+startsecs = 0
+autorestart = "unexpected"
+[programs.web]
+command = ["sleep", "300"]
+`, 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := container(t, `user = "root"`+tc.spec, nil)
+			if r := c.Wait(20 * time.Second); r.ExitCode != tc.want {
+				t.Fatalf("exit %d, want %d\n%s", r.ExitCode, tc.want, r.Stderr)
+			}
+		})
+	}
+}
