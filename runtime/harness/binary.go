@@ -55,21 +55,32 @@ func findOrBuildBinary() (string, error) {
 		return abs, nil
 	}
 	sweepStaleTemp(os.TempDir())
-	dir, err := os.MkdirTemp("", fmt.Sprintf("appstart-harness-bin-%d-", os.Getpid()))
+	return BuildStatic("appstart/cmd/appstart", fmt.Sprintf("appstart-harness-bin-%d-", os.Getpid()))
+}
+
+// BuildStatic builds the main package pkg as `make build` builds appstart
+// (CGO_ENABLED=0, -trimpath, stripped) into a new directory under $TMPDIR
+// whose name starts with dirPrefix, and returns the binary's path; the
+// caller removes its directory.
+//
+//	path, err := harness.BuildStatic("appstart/runtime/harness/cmd/gofloor", "compare-gofloor-")
+func BuildStatic(pkg, dirPrefix string) (string, error) {
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return "", fmt.Errorf("cannot create a build directory: %w", err)
 	}
-	out := filepath.Join(dir, "appstart")
+	out := filepath.Join(dir, filepath.Base(pkg))
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	// The package path, not a file path: go build resolves it from the
-	// module of the test's working directory, wherever that is.
-	cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "appstart/cmd/appstart")
+	// module of the working directory, wherever that is.
+	cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if output, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("cannot build appstart: %w\n%s", err, output)
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("cannot build %s: %w\n%s", pkg, err, output)
 	}
 	return out, nil
 }

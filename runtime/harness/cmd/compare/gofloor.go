@@ -1,12 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
+
+	"appstart/runtime/harness"
 )
 
 var goFloor struct {
@@ -19,23 +18,7 @@ var goFloor struct {
 // appstart (static, stripped), once per run.
 func buildGoFloor() (string, error) {
 	goFloor.once.Do(func() {
-		dir, err := os.MkdirTemp("", "compare-gofloor-")
-		if err != nil {
-			goFloor.err = fmt.Errorf("cannot build gofloor: %w", err)
-			return
-		}
-		out := filepath.Join(dir, "gofloor")
-		goTool, err := exec.LookPath("go")
-		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-		}
-		cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "appstart/runtime/harness/cmd/gofloor")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if output, err := cmd.CombinedOutput(); err != nil {
-			goFloor.err = fmt.Errorf("cannot build gofloor: %w: %s", err, output)
-			return
-		}
-		goFloor.path = out
+		goFloor.path, goFloor.err = harness.BuildStatic("appstart/runtime/harness/cmd/gofloor", "compare-gofloor-")
 	})
 	return goFloor.path, goFloor.err
 }
