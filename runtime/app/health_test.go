@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,13 +38,9 @@ after = ["web"]
 	}
 	c.WaitForOutput("web: unhealthy after 2 failed checks", 10*time.Second)
 	// The restart's command writes the page again.
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(c.Stderr(), "web: healthy") < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("web not healthy again after its restart:\n%s", c.Stderr())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, "web healthy again after its restart", 10*time.Second, func() (bool, string) {
+		return strings.Count(c.Stderr(), "web: healthy") == 2, c.Stderr()
+	})
 	waitHealth(t, c, 0)
 	c.Signal(syscall.SIGTERM)
 	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
@@ -78,11 +75,8 @@ command = ["sleep", "300"]
 // waitHealth waits until `appstart health` exits with want.
 func waitHealth(t *testing.T, c *harness.Container, want int) {
 	t.Helper()
-	var last harness.ExecResult
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if last = c.Exec("/app/bin/appstart", "health"); last.ExitCode == want {
-			return
-		}
-	}
-	t.Fatalf("appstart health never exited %d (last %d: %s%s)", want, last.ExitCode, last.Stdout, last.Stderr)
+	waitFor(t, fmt.Sprintf("appstart health exiting %d", want), 10*time.Second, func() (bool, string) {
+		r := c.Exec("/app/bin/appstart", "health")
+		return r.ExitCode == want, fmt.Sprintf("exit %d: %s%s", r.ExitCode, r.Stdout, r.Stderr)
+	})
 }

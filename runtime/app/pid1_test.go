@@ -166,13 +166,9 @@ command = ["sleep", "300"]
 	}
 	c.WaitForOutput("daemon: killed by SIGKILL", 10*time.Second)
 	// It is restarted (autorestart = "unexpected") and followed again.
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(c.Stderr(), "daemon: following pid") < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the daemon was not followed again after its restart:\n%s", c.Stderr())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, "the daemon followed again after its restart", 10*time.Second, func() (bool, string) {
+		return strings.Count(c.Stderr(), "daemon: following pid") == 2, c.Stderr()
+	})
 	// The stop reaches the daemon itself: it ends by SIGTERM at once, not
 	// after stopwaitsecs (10 s) of signals refused.
 	c.Signal(syscall.SIGTERM)
@@ -195,14 +191,10 @@ command = "setsid sh -c 'trap \"echo flushed > /app/data/leftover; exit 0\" TERM
 `
 	c := container(t, spec, nil)
 	c.WaitForOutput("launched", 10*time.Second)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if _, err := os.Stat(c.HostPath("/tmp/daemon.up")); err == nil {
-			break // its trap is set
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the daemon never started")
-		}
-	}
+	waitFor(t, "the daemon's trap set", 10*time.Second, func() (bool, string) {
+		_, err := os.Stat(c.HostPath("/tmp/daemon.up"))
+		return err == nil, fmt.Sprint(err)
+	})
 	c.Signal(syscall.SIGTERM)
 	r := c.Wait(10 * time.Second)
 	if r.ExitCode != 0 || r.Duration > 5*time.Second {
