@@ -204,3 +204,32 @@ command = "setsid sh -c 'trap \"echo flushed > /app/data/leftover; exit 0\" TERM
 		t.Fatalf("the leftover daemon did not get to finish on SIGTERM: %q, %v", got, err)
 	}
 }
+
+// A signal to forward that arrives while a program is starting (not ready
+// yet) is held and delivered once it is ready: late, never lost, and never
+// before the program could have installed its handler.
+func TestSignalDuringStartIsHeldUntilReady(t *testing.T) {
+	spec := `user = "root"
+[programs.web]
+command = "trap 'echo got HUP' HUP; trap 'exit 0' TERM; echo web up; while :; do sleep 0.05; done"
+ready = "file:/tmp/web.ready"
+[programs.other]
+command = "trap 'exit 0' TERM; while :; do sleep 0.05; done"
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("web | web up", 10*time.Second)
+	c.Signal(syscall.SIGHUP)
+	c.WaitForOutput("web: SIGHUP held until the new process is ready", 10*time.Second)
+	time.Sleep(200 * time.Millisecond) // time enough for a wrongly forwarded HUP to show
+	if strings.Contains(c.Stdout(), "got HUP") {
+		t.Fatal("HUP reached web before it was ready")
+	}
+	if r := c.Exec("/bin/sh", "-c", "touch /tmp/web.ready"); r.ExitCode != 0 {
+		t.Fatal(r.Stderr)
+	}
+	c.WaitForOutput("web | got HUP", 10*time.Second)
+	c.Signal(syscall.SIGTERM)
+	if r := c.Wait(10 * time.Second); r.ExitCode != 0 || strings.Count(r.Stdout, "got HUP") != 1 {
+		t.Fatalf("exit %d; want 0 and one HUP delivered:\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+}
