@@ -91,7 +91,9 @@ if [ ! -s "$TARBALL" ]; then
 	# start-stop-daemon while it configures the packages, so nginx, apache2,
 	# php-fpm and postgresql are installed but never started in the chroot
 	# (invoke-rc.d(8), /usr/share/debootstrap/scripts/debian-common).
-	debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR"
+	# Its progress goes to stderr with the rest of the log: stdout carries
+	# only the image reference, which `make e2e` captures.
+	debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR" >&2
 	log "debootstrap took $(($(date +%s) - start)) s"
 
 	# Prove it: no process may have the new root as its root directory.
@@ -107,8 +109,8 @@ if [ ! -s "$TARBALL" ]; then
 	chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
 
 	# The platform's app user, as the examples' Dockerfiles make it.
-	chroot "$ROOT" groupadd -g 1000 cloudron
-	chroot "$ROOT" useradd -u 1000 -g 1000 -d /home/cloudron -m -s /bin/sh cloudron
+	chroot "$ROOT" groupadd -g 1000 cloudron >&2
+	chroot "$ROOT" useradd -u 1000 -g 1000 -d /home/cloudron -m -s /bin/sh cloudron >&2
 
 	# What images built by Docker leave out: downloaded .debs, apt lists,
 	# the host's resolver and name (Docker mounts its own).
