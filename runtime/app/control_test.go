@@ -3,7 +3,6 @@ package app_test
 import (
 	"encoding/json"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -97,8 +96,5 @@ func TestControlCommands(t *testing.T) {
 		t.Errorf("second run: exit %d %q", code, e)
 	}
 
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
-		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
-	}
+	stopped(t, c)
 }

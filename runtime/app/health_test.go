@@ -3,7 +3,6 @@ package app_test
 import (
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -42,10 +41,7 @@ after = ["web"]
 		return strings.Count(c.Stderr(), "web: healthy") == 2, c.Stderr()
 	})
 	waitHealth(t, c, 0)
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
-		t.Fatalf("exit = %d, want 0\n%s", r.ExitCode, r.Stderr)
-	}
+	stopped(t, c)
 }
 
 // A command healthcheck with on_unhealthy = "stop": the container stops

@@ -3,7 +3,6 @@ package app_test
 import (
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -21,8 +20,7 @@ command = "i=0; while [ $i -lt %d ]; do echo %s-line-$i-abcdefghijklmnopqrstuvwx
 	for _, name := range []string{"a", "b", "c"} {
 		c.WaitForOutput(name+" | "+name+"-done", 30*time.Second)
 	}
-	c.Signal(syscall.SIGTERM)
-	r := c.Wait(10 * time.Second)
+	r := stopped(t, c)
 	seen := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n") {
 		name, rest, ok := strings.Cut(line, " | ")
@@ -59,10 +57,7 @@ command = "trap 'exit 0' TERM; while :; do sleep 0.05; done"
 		t.Fatal(r.Stderr)
 	}
 	c.WaitForOutput("srv | after-rotation", 10*time.Second)
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
-		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
-	}
+	stopped(t, c)
 }
 
 // A program first_run `needs` starts during the stages; its log file is
@@ -79,10 +74,7 @@ ready = "file:/run/db.ready"
 `
 	c := container(t, spec, nil)
 	c.WaitForOutput("db | db-first-line", 10*time.Second)
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(10 * time.Second); r.ExitCode != 0 {
-		t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
-	}
+	stopped(t, c)
 }
 
 // log_prefix replaces a program's name in front of its lines, and "" sends
@@ -102,8 +94,7 @@ command = "head -c 150000 /dev/zero | tr '\\0' x; echo; echo c-done; exec sleep 
 	c := container(t, spec, nil)
 	c.WaitForOutput("c | c-done", 10*time.Second)
 	c.WaitForOutput("web | from-a", 10*time.Second)
-	c.Signal(syscall.SIGTERM)
-	r := c.Wait(10 * time.Second)
+	r := stopped(t, c)
 	lines := strings.Split(r.Stdout, "\n")
 	if !contains(lines, "from-b") || contains(lines, "b | from-b") {
 		t.Errorf("log_prefix = \"\" must leave b's lines bare:\n%.300s", r.Stdout)

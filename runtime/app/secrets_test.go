@@ -3,7 +3,6 @@ package app_test
 import (
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -38,8 +37,7 @@ command = "trap 'exit 0' TERM; while :; do sleep 0.05; done"
 	c.WaitForOutput("web: started", 20*time.Second)
 	plan := c.Exec("/app/bin/appstart", "plan")
 	status := c.Exec("/app/bin/appstart", "status", "--json")
-	c.Signal(syscall.SIGTERM)
-	r := c.Wait(10 * time.Second)
+	r := stopped(t, c)
 	secret, err := os.ReadFile(c.HostPath("/app/data/.app_secret"))
 	if err != nil || len(secret) < 32 {
 		t.Fatalf("secret: %q %v", secret, err)
