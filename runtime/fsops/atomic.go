@@ -193,18 +193,20 @@ func setOwnerMode(f *os.File, uid, gid int, perm fs.FileMode) error {
 	return nil
 }
 
+// specialBits pairs each fs.FileMode special bit with its st_mode bit.
+var specialBits = [...]struct {
+	fs   fs.FileMode
+	unix uint32
+}{{fs.ModeSetuid, unix.S_ISUID}, {fs.ModeSetgid, unix.S_ISGID}, {fs.ModeSticky, unix.S_ISVTX}}
+
 // UnixMode converts an fs.FileMode's permission and special bits to the
 // st_mode bits chmod(2) takes: UnixMode(fs.ModeSetgid|0o2750) == 0o2750.
 func UnixMode(m fs.FileMode) uint32 {
 	u := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		u |= unix.S_ISUID
-	}
-	if m&fs.ModeSetgid != 0 {
-		u |= unix.S_ISGID
-	}
-	if m&fs.ModeSticky != 0 {
-		u |= unix.S_ISVTX
+	for _, b := range specialBits {
+		if m&b.fs != 0 {
+			u |= b.unix
+		}
 	}
 	return u
 }
@@ -213,14 +215,10 @@ func UnixMode(m fs.FileMode) uint32 {
 // FileMode(0o100640) == 0o640, FileMode(0o2750) == fs.ModeSetgid|0o750.
 func FileMode(u uint32) fs.FileMode {
 	m := fs.FileMode(u & 0o777)
-	if u&unix.S_ISUID != 0 {
-		m |= fs.ModeSetuid
-	}
-	if u&unix.S_ISGID != 0 {
-		m |= fs.ModeSetgid
-	}
-	if u&unix.S_ISVTX != 0 {
-		m |= fs.ModeSticky
+	for _, b := range specialBits {
+		if u&b.unix != 0 {
+			m |= b.fs
+		}
 	}
 	return m
 }
