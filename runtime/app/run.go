@@ -88,9 +88,7 @@ type runner struct {
 	result  chan supervise.Result
 	done    chan struct{}
 	orphans chan proc.Exit
-	// followsDaemons: some program has a pidfile (set before any starts).
-	followsDaemons atomic.Bool
-	ctx            context.Context // the run's: cancelled once the programs have ended
+	ctx     context.Context // the run's: cancelled once the programs have ended
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
@@ -100,13 +98,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	go reserveThreads(spareThreads)
 	r.orphans = make(chan proc.Exit, 256)
 	reaper, err := proc.NewReaper(proc.Options{OnOrphan: func(e proc.Exit) {
-		// Only a daemon followed through its pid file ends as an orphan
-		// the supervisor cares about; a burst of other orphans (10,000 in
-		// the benchmark) would each cost two goroutine hand-offs that
-		// compete with the reaper for the CPU.
-		if !r.followsDaemons.Load() {
-			return
-		}
 		select {
 		case r.orphans <- e: // a followed daemon's end reaches its program
 		default:
@@ -204,11 +195,6 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 	if r.flags.only != "" {
 		if progs, err = onlyProgram(progs, r.flags.only); err != nil {
 			return nil, err
-		}
-	}
-	for _, p := range progs {
-		if p.PidFile != "" {
-			r.followsDaemons.Store(true)
 		}
 	}
 	sup, err := supervise.New(progs, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.log.event, Hold: true})
