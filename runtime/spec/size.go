@@ -79,6 +79,10 @@ func parseSize(s string) (int64, error) {
 	return n, nil
 }
 
+// unitShift is each unit's power of two: powers of 1024, as Docker's
+// --memory and the cgroup files count.
+var unitShift = map[string]uint{"": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40}
+
 // unitMultiplier reads K, M, G or T, each with an optional B or iB, or
 // nothing or B alone for bytes.
 func unitMultiplier(unit string) (int64, error) {
@@ -87,8 +91,7 @@ func unitMultiplier(unit string) (int64, error) {
 	if u != "" {
 		base, rest = u[:1], u[1:]
 	}
-	shift := map[string]uint{"": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40}
-	sh, ok := shift[base]
+	sh, ok := unitShift[base]
 	switch {
 	case !ok:
 		return 0, errSizeUnit
