@@ -16,7 +16,8 @@ import (
 
 // Serve accepts connections until ctx ends or Close is called, then closes
 // the server (Close's work is done when Serve returns). Each connection is
-// one request, handled on its own goroutine.
+// one request, handled on its own goroutine within the budgets of
+// budget.go.
 func (s *Server) Serve(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { s.Close() })
 	defer stop()
@@ -44,12 +45,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			c.Close()
 			return nil
 		}
-		select {
-		case s.sem <- struct{}{}:
-			go s.handle(c)
-		default:
-			go s.refuse(c, errorf(CodeBusy, "%s (%d)", ErrBusy.Error(), s.opts.MaxConns))
-		}
+		go s.handle(s.admit(c))
 	}
 }
 
@@ -119,20 +115,18 @@ func (s *Server) untrack(c *net.UnixConn) {
 	s.wg.Done()
 }
 
-// refuse answers a connection the server will not serve.
-func (s *Server) refuse(c *net.UnixConn, e *Error) {
+func (s *Server) handle(cn *conn) {
+	c := cn.c
 	defer s.untrack(c)
-	s.send(c, &response{Error: e})
-}
-
-func (s *Server) handle(c *net.UnixConn) {
-	defer func() { <-s.sem }()
-	defer s.untrack(c)
+	defer s.release(cn)
 	if e := s.authorize(c); e != nil {
 		s.send(c, &response{Error: e})
 		return
 	}
 	req, e := s.readRequest(c)
+	if busy := s.dispatch(cn, req); busy != nil {
+		e = busy // evicted while reading, or its budget is full
+	}
 	if e != nil {
 		if e.Code != "" { // "" is a client that hung up: nobody to tell
 			s.send(c, &response{Error: e})
@@ -162,8 +156,8 @@ func (s *Server) authorize(c *net.UnixConn) *Error {
 
 // readRequest reads one line of at most MaxRequest bytes within
 // ReadTimeout. An *Error with an empty Code means the client left.
+// (admit set the deadline, so that an eviction's is never overwritten).
 func (s *Server) readRequest(c *net.UnixConn) (*request, *Error) {
-	c.SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
 	lr := &io.LimitedReader{R: c, N: MaxRequest}
 	line, err := bufio.NewReader(lr).ReadBytes('\n')
 	switch {
@@ -177,14 +171,14 @@ func (s *Server) readRequest(c *net.UnixConn) (*request, *Error) {
 	default:
 		return nil, &Error{}
 	}
-	var req request
-	if err := json.Unmarshal(line, &req); err != nil {
+	req, err := decodeRequest(line)
+	if err != nil {
 		return nil, errorf(CodeBadRequest, "cannot decode request: %v", err)
 	}
 	if e := req.validate(); e != nil {
 		return nil, e
 	}
-	return &req, nil
+	return req, nil
 }
 
 // do runs a request that has one answer.
