@@ -14,6 +14,9 @@ type fakeBackend struct {
 	programs []ProgramStatus
 	logs     []LogLine
 	subs     chan *fakeSub // each Follow announces itself here: the test's barrier
+	// hold, when set, keeps Start from returning until it is closed (or
+	// ctx ends); each held Start first announces itself on held.
+	hold, held chan struct{}
 
 	mu    sync.Mutex
 	calls []string // guarded by mu
@@ -60,6 +63,14 @@ func (f *fakeBackend) Status(ctx context.Context) ([]ProgramStatus, error) {
 
 func (f *fakeBackend) Start(ctx context.Context, names []string) error {
 	f.record("start %s", strings.Join(names, " "))
+	if f.hold != nil {
+		f.held <- struct{}{}
+		select {
+		case <-f.hold:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return unknown(names)
 }
 

@@ -18,13 +18,22 @@ const maxSocketPath = 107
 // Options bounds what clients can make the server hold. Zero fields take
 // the defaults.
 type Options struct {
-	MaxConns     int           // connections served at once (16); more are told "busy"
+	// The budgets of budget.go; a status is never refused for lack of one.
+	MaxPending   int           // connections waiting for their request line (16); the oldest makes way
+	MaxFollowers int           // `logs -f` streams at once (16); more are told "busy"
+	MaxConns     int           // other requests but status in progress (16); more are told "busy"
 	ReadTimeout  time.Duration // for the request line to arrive (5s)
 	WriteTimeout time.Duration // for each response to be taken by the client (10s)
 	OpTimeout    time.Duration // for a Backend call other than Follow (60s)
 }
 
 func (o Options) withDefaults() Options {
+	if o.MaxPending <= 0 {
+		o.MaxPending = 16
+	}
+	if o.MaxFollowers <= 0 {
+		o.MaxFollowers = 16
+	}
 	if o.MaxConns <= 0 {
 		o.MaxConns = 16
 	}
@@ -49,14 +58,16 @@ type Server struct {
 	ino    uint64 // removes ours and never a successor's
 	b      Backend
 	opts   Options
-	sem    chan struct{} // one token per connection being served
 	base   context.Context
 	cancel context.CancelFunc
 	uid    int // the server's own euid, also allowed besides root
 
-	mu     sync.Mutex
-	closed bool                       // guarded by mu
-	conns  map[*net.UnixConn]struct{} // guarded by mu
+	mu        sync.Mutex
+	closed    bool                       // guarded by mu
+	conns     map[*net.UnixConn]struct{} // guarded by mu
+	pending   []*conn                    // oldest first; guarded by mu
+	followers int                        // slots taken; guarded by mu
+	ops       int                        // slots taken; guarded by mu
 
 	wg        sync.WaitGroup // connection handlers
 	closeOnce sync.Once
@@ -110,7 +121,7 @@ func ListenOptions(path string, b Backend, o Options) (*Server, error) {
 	base, cancel := context.WithCancel(context.Background())
 	return &Server{
 		path: path, ln: ln, dev: st.Dev, ino: st.Ino, b: b, opts: o,
-		sem: make(chan struct{}, o.MaxConns), base: base, cancel: cancel,
+		base: base, cancel: cancel,
 		uid: os.Geteuid(), conns: map[*net.UnixConn]struct{}{},
 	}, nil
 }

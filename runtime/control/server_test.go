@@ -9,7 +9,6 @@ import (
 	"net"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -235,38 +234,38 @@ func TestStuckClientIsDropped(t *testing.T) {
 func TestBusy(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	_, path := serve(t, f, Options{MaxConns: 2, ReadTimeout: time.Minute})
-	// Two connections that send nothing hold both slots; the single accept
-	// loop takes connections in order, so the third finds them taken.
-	var idle []net.Conn
+	f.hold, f.held = make(chan struct{}), make(chan struct{}, 8)
+	f.programs = []ProgramStatus{{Name: "web", State: "running", OK: true}}
+	_, path := serve(t, f, Options{MaxConns: 2})
+	c, _ := Dial(path)
+	ctx := testCtx(t)
+	// Two starts the backend holds take both slots of the ops budget.
+	started := make(chan error, 2)
 	for range 2 {
-		c, err := net.Dial("unix", path)
-		if err != nil {
+		go func() { started <- c.Start(ctx, "web") }()
+		<-f.held
+	}
+	err := c.Start(ctx, "web")
+	if !errors.Is(err, ErrBusy) || err.Error() != "appstart is busy: too many control connections (2 requests in progress)" {
+		t.Fatalf("third start: %v", err)
+	}
+	// A status is under no budget.
+	if err := c.Health(ctx); err != nil {
+		t.Fatalf("health while the ops budget is full: %v", err)
+	}
+	// Slots freed are slots reused.
+	close(f.hold)
+	for range 2 {
+		if err := <-started; err != nil {
 			t.Fatal(err)
 		}
-		idle = append(idle, c)
 	}
-	c, _ := Dial(path)
-	err := c.Start(testCtx(t), "web")
-	if !errors.Is(err, ErrBusy) || err.Error() != "appstart is busy: too many control connections (2)" {
-		t.Fatalf("third connection: %v", err)
+	if err := c.Start(ctx, "web"); err != nil {
+		t.Fatalf("after the slots were freed: %v", err)
 	}
-	// A slot freed is a slot reused.
-	idle[0].Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err = c.Start(testCtx(t), "web")
-		if !errors.Is(err, ErrBusy) || time.Now().After(deadline) {
-			break
-		}
-		runtime.Gosched()
-	}
-	if err != nil {
-		t.Fatalf("after a slot was freed: %v", err)
-	}
-	idle[1].Close()
-	if got := f.Calls(); !reflect.DeepEqual(got, []string{"start web"}) {
-		t.Errorf("backend calls = %q", got)
+	want := []string{"start web", "start web", "status", "start web"}
+	if got := f.Calls(); !reflect.DeepEqual(got, want) {
+		t.Errorf("backend calls = %q, want %q", got, want)
 	}
 }
 
