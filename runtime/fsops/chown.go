@@ -24,9 +24,11 @@ import (
 //     getdents64 per ~1000 entries, one fstatat per non-directory, one
 //     openat+fstat per directory, and no writes.
 //
-// A hard link to a file elsewhere on the same filesystem would be changed;
-// fs.protected_hardlinks=1 (the default since Linux 3.6) stops the app user
-// from making one to a file it does not own.
+// A regular file with other hard links is left alone unless it already has
+// the owner (Stats.Linked counts them): it may be a link the app user made
+// to a root-owned file elsewhere on the filesystem, and chowning it would
+// hand that file over. fs.protected_hardlinks=1 (the default since Linux
+// 3.6) already stops the user from making one; this holds where it is 0.
 //
 //	st, err := Chown("/app/data", 1000, 1000)
 //	// st = Stats{Visited: 48213, Changed: 12, Elapsed: 31ms}
@@ -43,11 +45,29 @@ func Chown(root string, uid, gid int) (Stats, error) {
 //	ChownExcept("/app/data", 1000, 1000, []string{"/app/data/postgres"})
 //	Chown("/app/data/postgres", 104, 107)
 func ChownExcept(root string, uid, gid int, except []string) (Stats, error) {
+	return ChownWith(root, uid, gid, ChownOptions{Except: except})
+}
+
+// ChownOptions are what [ChownWith] leaves alone.
+type ChownOptions struct {
+	// Except are subtrees by path (see ChownExcept).
+	Except []string
+	// Keep are directories by identity, left alone with everything in them
+	// wherever the walk meets them: through a bind mount, or as root itself.
+	Keep []FileID
+}
+
+// ChownWith is [Chown] with the exceptions of o:
+//
+//	id, _ := IDOf("/run/appstart")
+//	st, err := ChownWith("/run", 1000, 1000, ChownOptions{Keep: []FileID{id}})
+//	// /run/appstart and its socket and lock keep root; st.Kept == 1
+func ChownWith(root string, uid, gid int, o ChownOptions) (Stats, error) {
 	start := time.Now()
-	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize)}
-	if len(except) > 0 {
+	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep}
+	if len(o.Except) > 0 {
 		w.except = map[string]bool{}
-		for _, e := range except {
+		for _, e := range o.Except {
 			w.except[filepath.Clean(e)] = true
 		}
 	}
@@ -61,6 +81,7 @@ type chowner struct {
 	uid, gid int
 	dev      uint64
 	except   map[string]bool
+	keep     []FileID
 	buf      []byte
 	stats    Stats
 }
@@ -106,6 +127,10 @@ func (w *chowner) root(root string) error {
 	}
 	w.dev = st.Dev
 	w.stats.Visited++
+	if kept(w.keep, &st) {
+		w.stats.Kept++
+		return nil
+	}
 	if err := w.fchown(fd, root, &st); err != nil {
 		return err
 	}
@@ -165,6 +190,13 @@ func (w *chowner) entry(dirfd int, name, dir string, st *unix.Stat_t) error {
 	if st.Dev != w.dev || !w.needs(st) {
 		return nil // a bind-mounted file belongs to another filesystem
 	}
+	if st.Mode&unix.S_IFMT == unix.S_IFREG && st.Nlink > 1 {
+		w.stats.Linked++
+		if w.stats.LinkedPath == "" {
+			w.stats.LinkedPath = joinPath(dir, name)
+		}
+		return nil
+	}
 	err := retry(func() error { return unix.Fchownat(dirfd, name, w.uid, w.gid, unix.AT_SYMLINK_NOFOLLOW) })
 	if errors.Is(err, unix.ENOENT) {
 		return nil
@@ -211,6 +243,10 @@ func (w *chowner) subdir(parent int, name, p string) error {
 	w.stats.Visited++
 	if st.Dev != w.dev {
 		return nil // a mount point: another filesystem, not ours to change
+	}
+	if kept(w.keep, &st) {
+		w.stats.Kept++
+		return nil
 	}
 	if err := w.fchown(fd, p, &st); err != nil {
 		return err

@@ -36,9 +36,20 @@ func CopyIfMissing(src, dst string, uid, gid int) (Stats, error) {
 	return copyIfMissing(src, dst, uid, gid, copyWorkers)
 }
 
+// CopyIfMissingKeep is [CopyIfMissing] that neither enters nor adds to the
+// existing directories whose identity is in keep (Stats.Kept counts them):
+// a seed to /run adds nothing to appstart's own /run/appstart.
+func CopyIfMissingKeep(src, dst string, uid, gid int, keep []FileID) (Stats, error) {
+	return copyKeep(src, dst, uid, gid, copyWorkers, keep)
+}
+
 func copyIfMissing(src, dst string, uid, gid, workers int) (Stats, error) {
+	return copyKeep(src, dst, uid, gid, workers, nil)
+}
+
+func copyKeep(src, dst string, uid, gid, workers int, keep []FileID) (Stats, error) {
 	start := time.Now()
-	c := copier{uid: uid, gid: gid, buf: make([]byte, direntBufSize), jobs: make(chan fileJob)}
+	c := copier{uid: uid, gid: gid, buf: make([]byte, direntBufSize), jobs: make(chan fileJob), keep: keep}
 	for range workers {
 		c.wg.Add(1)
 		go c.worker()
@@ -102,6 +113,16 @@ func (c *copier) fillExisting(src, dst string) error {
 // sides have. One listing of each side replaces a stat per entry, so a
 // restart over a complete tree is two getdents64 per directory.
 func (c *copier) fill(src string, dfd int, dst string) error {
+	if len(c.keep) > 0 {
+		var st unix.Stat_t
+		if err := unix.Fstat(dfd, &st); err != nil {
+			return fmt.Errorf("cannot seed %s: %w", dst, os.NewSyscallError("fstat", err))
+		}
+		if kept(c.keep, &st) {
+			c.stats.Kept++
+			return nil
+		}
+	}
 	have := map[string]byte{}
 	if err := readDirents(dfd, c.buf, func(name string, typ byte) error {
 		have[name] = typ

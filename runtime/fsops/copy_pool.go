@@ -22,6 +22,7 @@ const copyWorkers = 16
 // copyWorkers goroutines; the fields below mu are shared with them.
 type copier struct {
 	uid, gid int
+	keep     []FileID // directories not entered (CopyIfMissingKeep)
 	buf      []byte
 	stats    Stats
 	jobs     chan fileJob

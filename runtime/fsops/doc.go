@@ -34,6 +34,25 @@ type Stats struct {
 	Visited int           // entries examined
 	Changed int           // entries whose owner was changed, or that were copied
 	Elapsed time.Duration // wall time of the whole call
+	// Kept counts the directories left alone, with all they hold, because
+	// their identity is in the Keep list (appstart's own /run/appstart).
+	Kept int
+	// Linked counts the regular files Chown left alone because they have
+	// other hard links and another owner (chown.go); LinkedPath is one.
+	Linked     int
+	LinkedPath string
+}
+
+// Add adds the counts of o to st, keeping the first LinkedPath.
+func (st *Stats) Add(o Stats) {
+	st.Visited += o.Visited
+	st.Changed += o.Changed
+	st.Elapsed += o.Elapsed
+	st.Kept += o.Kept
+	st.Linked += o.Linked
+	if st.LinkedPath == "" {
+		st.LinkedPath = o.LinkedPath
+	}
 }
 
 // retry repeats fn while it fails with EINTR (signal(7): slow-device calls
