@@ -24,7 +24,7 @@ const (
 	patCond      = `^([A-Za-z_][A-Za-z0-9_]*|exists:/.*)$`
 	patCron      = `^\s*(@[A-Za-z]+|\S+(\s+\S+){4})\s*$`
 	patInstances = `^\s*([0-9]+|\$\{[A-Za-z_][A-Za-z0-9_]*([:|-].*)?\})\s*$`
-	patURL       = `^https?://[^/?#]+`
+	patURL       = `^http://[^/?#]+`
 	patAddr      = `^(tcp://)?.+:[0-9]+$`
 	patNonBlank  = `\S`
 )
@@ -74,7 +74,11 @@ func kindSchema(k spec.Key) *object {
 	case spec.KindBool:
 		return newObject().set("type", "boolean")
 	case spec.KindInt:
-		return newObject().set("type", "integer").set("minimum", k.Min).set("maximum", 1<<31)
+		max := 1 << 31
+		if k.Max > 0 {
+			max = k.Max
+		}
+		return newObject().set("type", "integer").set("minimum", k.Min).set("maximum", max)
 	case spec.KindSeconds:
 		return anyOf(newObject().set("type", "integer").set("minimum", 0).set("maximum", 1<<31), str(patDuration))
 	case spec.KindDuration:
@@ -124,7 +128,7 @@ func kindSchema(k spec.Key) *object {
 	case spec.KindCron:
 		return str(patCron)
 	case spec.KindInstances:
-		return anyOf(newObject().set("type", "integer").set("minimum", 1), str(patInstances))
+		return anyOf(newObject().set("type", "integer").set("minimum", 1).set("maximum", spec.MaxInstances), str(patInstances))
 	case spec.KindURL:
 		return str(patURL)
 	case spec.KindAddr:

@@ -25,7 +25,7 @@ var acceptedSnippets = []string{
 	"[programs.web]\ncommand = [\"node\"]\ninstances = \"3\"\nready = \"file:/run/x\"\nexitcodes = [0, 2, 255]",
 	"[programs.web]\ncommand = [\"node\"]\nschedule = \"@daily\"",
 	"[programs.web]\ncommand = [\"node\"]\nschedule = \"*/5 * * * *\"",
-	"[programs.db]\ncommand = [\"pg\"]\nhealthcheck = { tcp = \"tcp://127.0.0.1:5432\", start_period = \"0\" }\n[programs.web]\ncommand = [\"n\"]\nafter = [\"db\"]\nhealthcheck = { http = \"https://x/\" }",
+	"[programs.db]\ncommand = [\"pg\"]\nhealthcheck = { tcp = \"tcp://127.0.0.1:5432\", start_period = \"0\" }\n[programs.web]\ncommand = [\"n\"]\nafter = [\"db\"]\nhealthcheck = { http = \"http://x/\" }",
 	"[programs.\"php7.4-fpm\"]\ncommand = [\"php-fpm\"]\nhealthcheck = { command = [\"true\"], interval = \"10s\" }\nlog_prefix = \"\"",
 	"[[patch]]\nfile = \"/app/data/c.ini\"\nset = { mail = { host = \"x\" }, \"a.b\" = \"y\" }\ndefaults = { k = \"v\" }",
 	"[first_run]\ncommands = [[\"a\"], { command = \"x y\", creates = \"/app/data/z\" }]",

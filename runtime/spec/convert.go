@@ -81,7 +81,7 @@ func twice(s string, prev []string) string {
 	return ""
 }
 
-func convInt(v any, min int) (any, string) {
+func convInt(v any, min, max int) (any, string) {
 	n, ok := v.(int64)
 	if !ok {
 		if s, isStr := v.(string); isStr {
@@ -93,6 +93,9 @@ func convInt(v any, min int) (any, string) {
 	}
 	if n < int64(min) {
 		return nil, fmt.Sprintf("must be at least %d, not %d", min, n)
+	}
+	if max > 0 && n > int64(max) {
+		return nil, fmt.Sprintf("must be at most %d, not %d", max, n)
 	}
 	if n > 1<<31 {
 		return nil, fmt.Sprintf("%d is too large", n)
@@ -366,14 +369,14 @@ func convExitCodes(v any) (any, []issue) {
 func convInstances(v any) (any, string) {
 	switch n := v.(type) {
 	case int64:
-		if n < 1 {
-			return nil, fmt.Sprintf("must be at least 1, not %d", n)
+		if msg := InstancesInRange(n); msg != "" {
+			return nil, msg
 		}
 		return strconv.FormatInt(n, 10), ""
 	case string:
 		if k, err := strconv.Atoi(n); err == nil {
-			if k < 1 {
-				return nil, fmt.Sprintf("must be at least 1, not %d", k)
+			if msg := InstancesInRange(int64(k)); msg != "" {
+				return nil, msg
 			}
 			return strconv.Itoa(k), ""
 		}
@@ -389,4 +392,21 @@ func convInstances(v any) (any, string) {
 		return nil, fmt.Sprintf(`%q is neither a number nor a variable: write a number such as 2, or "${WORKERS}"`, n)
 	}
 	return nil, want(`a number, or a variable such as "${WORKERS}"`, v)
+}
+
+// MaxInstances bounds `instances`: each copy is a process with its own log
+// pipe and supervisor state, and a count past this is a typo or a runaway
+// ${VAR}, not a pool size.
+const MaxInstances = 256
+
+// InstancesInRange says what is wrong with n copies of a program, or "".
+// The spec's literal and a ${VAR} expanded at the start share it.
+func InstancesInRange(n int64) string {
+	switch {
+	case n < 1:
+		return fmt.Sprintf("must be at least 1, not %d", n)
+	case n > MaxInstances:
+		return fmt.Sprintf("must be at most %d, not %d", MaxInstances, n)
+	}
+	return ""
 }

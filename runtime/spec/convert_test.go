@@ -119,7 +119,7 @@ func TestConvDurations(t *testing.T) {
 }
 
 func TestConvInt(t *testing.T) {
-	if v, msg := convInt(int64(3), 0); msg != "" || v != 3 {
+	if v, msg := convInt(int64(3), 0, 0); msg != "" || v != 3 {
 		t.Errorf("convInt(3) = %v, %q", v, msg)
 	}
 	for _, c := range []struct {
@@ -132,7 +132,7 @@ func TestConvInt(t *testing.T) {
 		{"x", 0, "want an integer"},
 		{int64(1) << 40, 0, "too large"},
 	} {
-		if _, msg := convInt(c.in, c.min); !strings.Contains(msg, c.want) {
+		if _, msg := convInt(c.in, c.min, 0); !strings.Contains(msg, c.want) {
 			t.Errorf("convInt(%v, %d) = %q, want %q", c.in, c.min, msg, c.want)
 		}
 	}

@@ -205,7 +205,7 @@ func convert(k *Key, v any) (any, []issue) {
 		}
 		return one(nil, want("true or false", v))
 	case KindInt:
-		return one(convInt(v, k.Min))
+		return one(convInt(v, k.Min, k.Max))
 	case KindSeconds:
 		return one(convSeconds(v))
 	case KindDuration:

@@ -26,8 +26,10 @@ type Key struct {
 	DefaultDoc string
 	// Enum lists the accepted values of a KindEnum key.
 	Enum []string
-	// Min is the smallest accepted value of a KindInt key.
+	// Min is the smallest accepted value of a KindInt key; Max, when not
+	// 0, the largest.
 	Min int
+	Max int
 	// Keys are the keys of each table of a KindTable, KindTables,
 	// KindNamed or KindSteps key.
 	Keys []Key

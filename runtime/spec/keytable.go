@@ -148,7 +148,7 @@ var topKeys = []Key{
 			Doc: "exported as $NAME and ##NAME"},
 		{Name: "file", Kind: KindWritable, field: "File", Required: true, Example: `"/app/data/.app_secret"`,
 			Doc: "where the secret is kept (under /app/data to survive restarts)"},
-		{Name: "bytes", Kind: KindInt, field: "Bytes", Default: int64(32), Min: 1, Doc: "random bytes"},
+		{Name: "bytes", Kind: KindInt, field: "Bytes", Default: int64(32), Min: 1, Max: MaxSecretBytes, Doc: "random bytes"},
 		{Name: "encoding", Kind: KindEnum, field: "Encoding", Default: "hex",
 			Enum: []string{"hex", "base64", "base64url", "alnum"}, Doc: "how the bytes are written"},
 		ownerKey("owner of the file", topUser),

@@ -10,7 +10,6 @@ func TestParseReady(t *testing.T) {
 		"tcp://127.0.0.1:3000":          {Kind: ProbeTCP, Target: "127.0.0.1:3000"},
 		"tcp://[::1]:3000":              {Kind: ProbeTCP, Target: "[::1]:3000"},
 		"http://127.0.0.1:3000/healthz": {Kind: ProbeHTTP, Target: "http://127.0.0.1:3000/healthz"},
-		"https://localhost/":            {Kind: ProbeHTTP, Target: "https://localhost/"},
 		"file:/run/app/ready":           {Kind: ProbeFile, Target: "/run/app/ready"},
 		"file:///run/app/ready":         {Kind: ProbeFile, Target: "/run/app/ready"},
 		"pg_isready -q":                 {Kind: ProbeCommand, Command: Command{Shell: "pg_isready -q"}},
@@ -25,15 +24,20 @@ func TestParseReady(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"tcp://localhost":      "not host:port",
-		"tcp://:3000":          "has no host",
-		"tcp://127.0.0.1:0":    "1-65535",
-		"tcp://127.0.0.1:http": "1-65535",
-		"http://":              "not an http URL",
-		"udp://127.0.0.1:53":   `unknown scheme "udp://"`,
-		"file:run/app.sock":    "must be absolute",
-		"":                     "empty",
-		"   ":                  "empty",
+		"tcp://localhost":         "not host:port",
+		"tcp://:3000":             "has no host",
+		"tcp://127.0.0.1:0":       "1-65535",
+		"tcp://127.0.0.1:http":    "1-65535",
+		"http://":                 "not an http URL",
+		"udp://127.0.0.1:53":      `unknown scheme "udp://"`,
+		"file:run/app.sock":       "must be absolute",
+		"":                        "empty",
+		"   ":                     "empty",
+		"https://127.0.0.1:8443/": "https is not supported",
+		"127.0.0.1:8080":          `write "tcp://127.0.0.1:8080"`,
+		"localhost:8080":          `write "tcp://127.0.0.1:8080"`,
+		"tcp:8080":                `write "tcp://127.0.0.1:8080"`,
+		":8080":                   `write "tcp://127.0.0.1:8080"`,
 	} {
 		if _, err := ParseReady(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseReady(%q) = %v, want an error containing %q", in, err, want)

@@ -24,6 +24,11 @@ type Secret struct {
 	Unless  Cond
 }
 
+// MaxSecretBytes bounds a generated secret: a key is 16 to 64 bytes, and a
+// secret is exported into every program's environment, where the kernel
+// limits one string to 128 KiB (MAX_ARG_STRLEN); 4096 bytes is 8 KiB of hex.
+const MaxSecretBytes = 4096
+
 func (sec *Secret) check(c *checker, at string) {
 	c.owner(&sec.Owner)
 	if sec.Command.Argv != nil || sec.Command.Shell != "" {

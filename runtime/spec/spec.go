@@ -52,6 +52,22 @@ type Spec struct {
 	// Warnings are things worth a look that do not stop a start (such as
 	// stop waits that add up past the platform's grace period).
 	Warnings []Problem
+
+	// File is the path the spec was read from; at is where each key is
+	// written in it, so problems found later (resolution against the
+	// image) still name the line.
+	File string
+	at   map[string]pos
+}
+
+// Problem is a problem about key found after decoding, placed on the line
+// where key (or its nearest written parent) is written.
+//
+//	s.Problem("programs.web.user", "no user %q in /etc/passwd", "www")
+//	// appstart.toml:14: programs.web.user: no user "www" in /etc/passwd
+func (s *Spec) Problem(key, format string, args ...any) Problem {
+	c := checker{at: s.at}
+	return Problem{File: s.File, Line: c.line(key), Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Program returns the program named name, or nil.
@@ -104,6 +120,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 		return nil, &Error{Problems: sortProblems(c.probs), Warnings: warns}
 	}
 	s.Warnings = warns
+	s.File, s.at = name, c.at
 	return s, nil
 }
 
@@ -143,6 +160,7 @@ func (s *Spec) check(c *checker) {
 	for i := range s.Chown {
 		s.Chown[i].check(c, indexKey("chown", i+1))
 	}
+	s.checkRuntimeDir(c) // issue 14: /run/appstart is appstart's own
 	if s.FirstRun != nil {
 		s.FirstRun.check(c, "first_run", s)
 	}

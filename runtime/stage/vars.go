@@ -21,9 +21,10 @@ import (
 // after them (see Stages).
 func runEnv(_ context.Context, e *Env) error {
 	s := e.Spec
+	now, _ := s.DeferredEnv(envRefs)
 	err := joinEnvErrors(
 		e.Vars.AddDefaults("env_defaults", pairs(s.EnvDefaults)),
-		e.Vars.AddEntries("env", pairs(s.Env), environ.Spec),
+		e.Vars.AddEntries("env", pairs(now), environ.Spec),
 	)
 	if err != nil {
 		return fmt.Errorf("cannot compose the environment: %w", err)
@@ -46,6 +47,30 @@ func runEnv(_ context.Context, e *Env) error {
 		}
 	}
 	return nil
+}
+
+// runDeferredEnv composes the [env] entries that use a secret, the worker
+// count or a memory limit, once the stages that set those have run.
+func runDeferredEnv(e *Env) error {
+	_, later := e.Spec.DeferredEnv(envRefs)
+	if len(later) == 0 {
+		return nil
+	}
+	if err := e.Vars.AddEntries("env", pairs(later), environ.Spec); err != nil {
+		return fmt.Errorf("cannot compose the environment: %w", err)
+	}
+	m := e.Vars.Masker()
+	for _, p := range later {
+		if v, ok := e.Vars.Var(p.Name); ok {
+			e.planf("%s=%s (%s)", v.Name, m.Var(v), origin(v))
+		}
+	}
+	return nil
+}
+
+func envRefs(value string) []string {
+	refs, _ := environ.Refs(value)
+	return refs
 }
 
 // referenced names the variables the spec's [env] and [env_defaults] refer to.

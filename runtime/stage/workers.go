@@ -7,20 +7,23 @@ import (
 
 	"appstart/runtime/cgroup"
 	"appstart/runtime/environ"
+	"appstart/runtime/spec"
 )
 
-// Variables the workers stage exports, with or without a [workers] table,
-// so a JVM's -XX:MaxRAM=${APPSTART_MEMORY_LIMIT} needs no sizing of its own.
+// The variables the workers stage exports (spec.Produced names them all).
 const (
-	MemoryLimitVar       = "APPSTART_MEMORY_LIMIT"         // bytes of RAM
-	MemoryLimitMBVar     = "APPSTART_MEMORY_LIMIT_MB"      // MiB of RAM
-	MemorySwapLimitMBVar = "APPSTART_MEMORY_SWAP_LIMIT_MB" // MiB of RAM+swap
+	MemoryLimitVar       = spec.MemoryLimitVar
+	MemoryLimitMBVar     = spec.MemoryLimitMBVar
+	MemorySwapLimitMBVar = spec.MemorySwapLimitMBVar
 )
 
 // runWorkersAndEnvFiles is the "workers" stage followed by the env_file
 // overrides, the last layer of the environment (see Stages).
 func runWorkersAndEnvFiles(ctx context.Context, e *Env) error {
 	if err := runWorkers(ctx, e); err != nil {
+		return err
+	}
+	if err := runDeferredEnv(e); err != nil {
 		return err
 	}
 	return e.applyEnvFiles()
