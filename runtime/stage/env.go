@@ -75,9 +75,10 @@ type Env struct {
 	Needs func(ctx context.Context, names []string) error
 
 	users     map[string]ident.User
-	firstRan  bool   // first_run ran its commands in this start
-	parts     []Part // the summary, one per stage that did something
-	stageName string // the running stage, for output prefixes
+	firstRan  bool      // first_run ran its commands in this start
+	parts     []Part    // the summary, one per stage that did something
+	started   time.Time // when the first stage began
+	stageName string    // the running stage, for output prefixes
 }
 
 func (e *Env) defaults() {

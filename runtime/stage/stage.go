@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"appstart/runtime/spec"
 )
 
 // Stage is one step of the start-up pipeline.
@@ -13,26 +15,31 @@ type Stage struct {
 	Run  func(ctx context.Context, e *Env) error
 }
 
-// Stages returns the pipeline in spec.Stages order, without "programs",
-// which belong to the supervisor. "dirs" includes remove, "templates"
-// includes patch, and "workers" ends with the env_file overrides: they are
-// the last layer of the environment (environ.Source), after the variables
-// secrets and workers export, and are read only then so a file seeded from
-// the image on the first start already counts.
+// Stages returns the pipeline in spec.Stages order (the one definition of
+// the order), without "programs", which belong to the supervisor. "dirs"
+// includes remove, "templates" includes patch, and "workers" ends with the
+// [env] entries that use a produced variable and then the env_file
+// overrides: the last layer of the environment (environ.Source), read only
+// then so a file seeded from the image on the first start already counts.
 func Stages() []Stage {
-	return []Stage{
-		{"env", runEnv},
-		{"dirs", runDirs},
-		{"seed", runSeed},
-		{"secrets", runSecrets},
-		{"workers", runWorkersAndEnvFiles},
-		{"templates", runTemplates},
-		{"chown", runChown},
-		{"first_run", runFirstRun},
-		{"on_upgrade", runOnUpgrade},
-		{"on_start", runOnStart},
+	run := map[string]func(ctx context.Context, e *Env) error{
+		"env": runEnv, "dirs": runDirs, "seed": runSeed, "secrets": runSecrets,
+		"workers": runWorkersAndEnvFiles, "templates": runTemplates, "chown": runChown,
+		"first_run": runFirstRun, "on_upgrade": runOnUpgrade, "on_start": runOnStart,
 	}
+	var out []Stage
+	for _, name := range spec.Stages {
+		if f, ok := run[name]; ok {
+			out = append(out, Stage{name, f})
+		}
+	}
+	return out
 }
+
+// LastEnvStage is the stage after which the programs' environment is
+// final: the supervisor is built then, before the stages that may need a
+// program running (first_run's needs).
+const LastEnvStage = "workers"
 
 // Run runs the stages in order and stops after until ("" or "programs":
 // all of them), returning what each did. The first failing stage stops the
@@ -41,6 +48,14 @@ func Stages() []Stage {
 //	sum, err := stage.Run(ctx, e, "workers") // `appstart run --until workers`
 //	// err: "secrets: secret file /app/data/.app_secret is empty: ..."
 func Run(ctx context.Context, e *Env, until string) (Summary, error) {
+	return RunFrom(ctx, e, "", until)
+}
+
+// RunFrom runs the stages after the one named from ("" starts at the
+// first) through until. A start runs the env stages through LastEnvStage,
+// builds the supervisor, then runs the rest: the summary and its timings
+// cover both calls.
+func RunFrom(ctx context.Context, e *Env, from, until string) (Summary, error) {
 	e.defaults()
 	stages := Stages()
 	if until != "" && until != "programs" {
@@ -50,8 +65,17 @@ func Run(ctx context.Context, e *Env, until string) (Summary, error) {
 		}
 		stages = stages[:i+1]
 	}
-	start := e.Now()
-	e.parts = nil
+	if from == "" {
+		e.started, e.parts = e.Now(), nil
+	} else {
+		i := slices.IndexFunc(stages, func(s Stage) bool { return s.Name == from })
+		if i < 0 {
+			stages = nil // until came before from: nothing left
+		} else {
+			stages = stages[i+1:]
+		}
+	}
+	start := e.started
 	for _, s := range stages {
 		if err := context.Cause(ctx); err != nil {
 			return e.summary(start), fmt.Errorf("%s: %w", s.Name, err)
