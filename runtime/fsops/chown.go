@@ -55,6 +55,10 @@ type ChownOptions struct {
 	// Keep are directories by identity, left alone with everything in them
 	// wherever the walk meets them: through a bind mount, or as root itself.
 	Keep []FileID
+	// KeepRoot leaves root itself as it is and changes what is under it:
+	// for a parent of a kept directory, since whoever owns the parent can
+	// rename the kept directory away and put another in its place.
+	KeepRoot bool
 }
 
 // ChownWith is [Chown] with the exceptions of o:
@@ -64,7 +68,7 @@ type ChownOptions struct {
 //	// /run/appstart and its socket and lock keep root; st.Kept == 1
 func ChownWith(root string, uid, gid int, o ChownOptions) (Stats, error) {
 	start := time.Now()
-	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep}
+	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep, keepRoot: o.KeepRoot}
 	if len(o.Except) > 0 {
 		w.except = map[string]bool{}
 		for _, e := range o.Except {
@@ -82,6 +86,7 @@ type chowner struct {
 	dev      uint64
 	except   map[string]bool
 	keep     []FileID
+	keepRoot bool
 	buf      []byte
 	stats    Stats
 }
@@ -130,6 +135,9 @@ func (w *chowner) root(root string) error {
 	if kept(w.keep, &st) {
 		w.stats.Kept++
 		return nil
+	}
+	if w.keepRoot {
+		return w.dir(fd, root)
 	}
 	if err := w.fchown(fd, root, &st); err != nil {
 		return err

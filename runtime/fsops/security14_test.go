@@ -60,7 +60,8 @@ func TestChownLeavesForeignHardLinksAlone(t *testing.T) {
 // Issue 14 item 1: a directory in Keep (by identity) is neither changed
 // nor entered, whether the walk meets it by its own name, through a bind
 // mount of it elsewhere in the tree, or as the root given; the rest of the
-// tree is changed. Seeding into the tree adds nothing to it either.
+// tree is changed, and KeepRoot leaves the parent walked from as it was.
+// Seeding into the tree adds nothing to it either.
 func TestChownAndSeedLeaveKeptDirectoryAlone(t *testing.T) {
 	requireRoot(t)
 	t.Parallel()
@@ -88,11 +89,14 @@ func TestChownAndSeedLeaveKeptDirectoryAlone(t *testing.T) {
 		}
 	}
 
-	st, err := ChownWith(run, 1000, 1000, ChownOptions{Keep: keep})
+	st, err := ChownWith(run, 1000, 1000, ChownOptions{Keep: keep, KeepRoot: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("chown of the parent")
+	if got := lstat(t, run); got.Uid != 0 {
+		t.Errorf("with KeepRoot the parent became uid %d: its owner could rename the kept directory away", got.Uid)
+	}
 	if got := lstat(t, filepath.Join(run, "app", "a")); got.Uid != 1000 || st.Kept != 1 {
 		t.Errorf("app/a uid %d, Kept %d: want 1000 and 1 (the walk ran and met the kept directory)", got.Uid, st.Kept)
 	}

@@ -36,7 +36,12 @@ func runChown(_ context.Context, e *Env) error {
 		return nil
 	}
 	var total fsops.Stats
+	keep := runtimeKeep()
 	for _, c := range active {
+		if isRuntimeDir(c.Path, keep) {
+			e.leaveRuntimeDir("chown", c.Path)
+			continue
+		}
 		uid, gid, err := e.owner(c.Owner)
 		if err != nil {
 			return fmt.Errorf("cannot chown %s: %w", c.Path, err)
@@ -50,13 +55,21 @@ func runChown(_ context.Context, e *Env) error {
 			}
 			continue
 		}
-		st, err := fsops.ChownExcept(c.Path, uid, gid, except)
-		total.Visited += st.Visited
-		total.Changed += st.Changed
-		total.Elapsed += st.Elapsed
+		// /run/appstart is skipped by identity; /run itself keeps its owner.
+		above := aboveRuntimeDir(c.Path)
+		st, err := fsops.ChownWith(c.Path, uid, gid, fsops.ChownOptions{Except: except, Keep: keep, KeepRoot: above})
+		total.Add(st)
 		if err != nil {
 			return err
 		}
+		if above {
+			e.logf("chown %s: %s itself and %s keep their owner: %s is appstart's own (control socket, run lock)",
+				c.Path, c.Path, spec.RuntimeDir, spec.RuntimeDir)
+		}
+	}
+	if total.Linked > 0 {
+		e.logf("chown: left %d file(s) with other hard links alone, e.g. %s: another name may be a file the owner must not get",
+			total.Linked, total.LinkedPath)
 	}
 	if e.mutates() {
 		e.report("chown %d/%d changed in %s", total.Changed, total.Visited, roundDuration(total.Elapsed))

@@ -28,9 +28,14 @@ func runDirs(_ context.Context, e *Env) error {
 		return err
 	}
 	made, fixed, active := 0, 0, 0
+	keep := runtimeKeep()
 	for i, d := range e.Spec.Dirs {
 		if skip, why := e.skip(d.When, d.Unless); skip {
 			e.planf("skip %s (%s)", d.Path, why)
+			continue
+		}
+		if isRuntimeDir(d.Path, keep) || aboveRuntimeDir(d.Path) {
+			e.leaveRuntimeDir("dirs", d.Path) // issue 14
 			continue
 		}
 		active++
@@ -66,6 +71,7 @@ func runDirs(_ context.Context, e *Env) error {
 // a symlink is removed itself, never its target.
 func (e *Env) removeStale() (int, error) {
 	n := 0
+	keep := runtimeKeep()
 	for _, pattern := range e.Spec.Remove {
 		matches, err := filepath.Glob(pattern)
 		if err != nil {
@@ -74,6 +80,12 @@ func (e *Env) removeStale() (int, error) {
 		for _, m := range matches {
 			if !underTmpfs(m) {
 				return n, fmt.Errorf("cannot remove %s: only files under /run and /tmp are removed", m)
+			}
+			if isRuntimeDir(m, keep) { // issue 14; a link to it is removed itself, below
+				if fi, err := os.Lstat(m); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+					e.leaveRuntimeDir("remove", m)
+					continue
+				}
 			}
 			if e.DryRun {
 				e.planf("remove %s", m)

@@ -28,6 +28,10 @@ func runSeed(_ context.Context, e *Env) error {
 			continue
 		}
 		n++
+		if spec.InRuntimeDir(sd.To) {
+			e.leaveRuntimeDir("seed", sd.To) // issue 14
+			continue
+		}
 		st, err := e.seedOne(sd)
 		if err != nil {
 			return fmt.Errorf("seed[%d]: %w", i+1, err)
@@ -65,7 +69,7 @@ func (e *Env) seedOne(sd spec.Seed) (fsops.Stats, error) {
 			sd.Owner, ownerString(uid, gid), mode)
 		return fsops.Stats{}, nil
 	}
-	st, err := fsops.CopyIfMissing(sd.From, sd.To, uid, gid)
+	st, err := fsops.CopyIfMissingKeep(sd.From, sd.To, uid, gid, runtimeKeep())
 	if err != nil {
 		return st, err
 	}
