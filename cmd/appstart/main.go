@@ -6,8 +6,9 @@ import (
 	"os"
 
 	"appstart/runtime/app"
+	"appstart/runtime/cli"
 )
 
 func main() {
-	os.Exit(app.Main(os.Args[1:], app.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Env: os.Environ()}))
+	os.Exit(cli.Main(os.Args[1:], app.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Env: os.Environ()}))
 }

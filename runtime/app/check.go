@@ -2,19 +2,11 @@ package app
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 
 	"appstart/runtime/spec"
 )
-
-// flagsWithConfig is the flag set of a command that reads the spec.
-func flagsWithConfig(name string, std IO) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(std.Stderr)
-	return fs, fs.String("config", "", "spec `file` (default: $APPSTART_CONFIG, /app/pkg/appstart.toml, /app/code/appstart.toml)")
-}
 
 // loadSpec finds and loads the spec named by --config, $APPSTART_CONFIG or the
 // default places, printing every problem on failure.
@@ -43,19 +35,19 @@ func loadSpec(std IO, config string) (*spec.Spec, string, bool) {
 	return s, path, true
 }
 
-func cmdCheck(std IO, args []string) int {
-	fs, config := flagsWithConfig("check", std)
-	specOnly := fs.Bool("spec-only", false, "validate the spec alone, not the image it runs in (users, commands, template sources)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+// Check is `appstart check`: the spec, then the image it will run in,
+// every problem printed; 0 when a start would find none of them.
+func Check(opts CheckOptions, std IO) int {
+	if !opts.applyEnvFiles(&std) {
+		return ExitProblems
 	}
-	s, path, ok := loadSpec(std, *config)
+	s, path, ok := loadSpec(std, opts.Config)
 	if !ok {
-		return exitProblems
+		return ExitProblems
 	}
-	if *specOnly {
+	if opts.SpecOnly {
 		fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs; image not checked)\n", path, len(s.Programs))
-		return exitOK
+		return ExitOK
 	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
@@ -65,10 +57,10 @@ func cmdCheck(std IO, args []string) int {
 			fmt.Fprintf(std.Stderr, "%s: %s\n", path, p)
 		}
 		fmt.Fprintf(std.Stderr, "appstart: %s: %d problem(s) with the image\n", path, len(problems))
-		return exitProblems
+		return ExitProblems
 	}
 	fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs)\n", path, len(s.Programs))
-	return exitOK
+	return ExitOK
 }
 
 func getenvFrom(env []string) func(string) string {

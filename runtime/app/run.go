@@ -35,30 +35,12 @@ const needsTimeout = 5 * time.Minute
 var handled = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1,
 	syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT, syscall.SIGPIPE}
 
-type runFlags struct {
-	config, until, only string
-}
-
-func cmdRun(std IO, args []string) int {
-	fs, config := flagsWithConfig("run", std)
-	var f runFlags
-	fs.StringVar(&f.until, "until", "", "run the stages up to and including `STAGE`, then stop (e.g. templates)")
-	fs.StringVar(&f.only, "only", "", "after the stages, start only program `NAME`, in the foreground")
-	var envFiles []string
-	fs.Func("env-file", "read variables from `FILE` in Docker's --env-file format (repeatable; for local runs)", func(v string) error {
-		envFiles = append(envFiles, v)
-		return nil
-	})
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+// Run is `appstart run`: the stages, then the supervisor, until the
+// programs end; it returns the container's exit code.
+func Run(in Inputs, std IO) int {
+	if !in.applyEnvFiles(&std) {
+		return ExitProblems
 	}
-	env, err := withEnvFiles(std.Env, envFiles)
-	if err != nil {
-		fmt.Fprintf(std.Stderr, "appstart: %v\n", err)
-		return exitProblems
-	}
-	std.Env = env
-	f.config = *config
 	// Signals are caught before anything forks, so none is lost while the
 	// stages run.
 	sigs := make(chan os.Signal, 64)
@@ -68,14 +50,14 @@ func cmdRun(std IO, args []string) int {
 	// instead of 0 (TestFaultSIGTERMStorm caught it in CI). Unread signals
 	// are dropped once the channel is full.
 	signal.Notify(sigs, handled...)
-	r := &runner{std: std, flags: f, log: newLogger(std.Stderr)}
+	r := &runner{std: std, flags: in, log: newLogger(std.Stderr)}
 	return r.run(sigs)
 }
 
 // runner is one `appstart run`: the stages, then the supervisor.
 type runner struct {
 	std    IO
-	flags  runFlags
+	flags  Inputs
 	log    *logger
 	reaper *proc.Reaper
 	spec   *spec.Spec
@@ -108,21 +90,26 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	}
 	if err != nil {
 		r.log.printf("cannot start the reaper: %v", err)
-		return exitInternal
+		return ExitInternal
 	}
 	r.reaper = reaper
 
-	s, path, ok := loadSpec(r.std, r.flags.config)
+	s, path, ok := loadSpec(r.std, r.flags.Config)
 	if !ok {
-		return exitProblems
+		return ExitProblems
 	}
 	r.spec = s
+	// A typo in --only is said before any stage changes anything.
+	if err := checkOnly(s, r.flags.Only); err != nil {
+		r.log.printf("%v", err)
+		return ExitUsage
+	}
 	// One appstart per spec: a second `appstart run` in a debug shell would
 	// fight the first over ports, pid files and the control socket.
 	release, _, err := control.Lock(control.LockPath(control.DefaultDir, path))
 	if err != nil {
 		r.log.printf("%v", err)
-		return exitProblems
+		return ExitProblems
 	}
 	defer release()
 	// A local `docker run` without a volume has no /app/data (the platform
@@ -134,7 +121,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	}
 	if err := missingVars(s, r.std.Env); err != nil {
 		r.log.printf("%v", err)
-		return exitProblems
+		return ExitProblems
 	}
 	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
 	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
@@ -150,9 +137,9 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
 		Log: r.log.printf, Needs: r.needs}
-	sum, err := stage.Run(ctx, r.env, r.flags.until)
+	sum, err := stage.Run(ctx, r.env, r.flags.Until)
 	if err != nil {
-		code := exitProblems
+		code := ExitProblems
 		select {
 		case sig := <-stopped:
 			code = 128 + int(sig) // the start was cut off by a stop request
@@ -163,17 +150,17 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return code
 	}
 	r.log.printf("%s", sum)
-	if r.flags.until != "" && r.flags.until != "programs" {
-		r.log.printf("stopped after stage %s (--until)", r.flags.until)
+	if r.flags.Until != "" && r.flags.Until != "programs" {
+		r.log.printf("stopped after stage %s (--until)", r.flags.Until)
 		r.stopEarly()
-		return exitOK
+		return ExitOK
 	}
 	r.protectFromOOM()
 	sup := r.sup.Load()
 	if sup == nil {
 		if sup, err = r.startSupervisor(ctx); err != nil {
 			r.log.printf("%v", err)
-			return exitProblems
+			return ExitProblems
 		}
 	}
 	if err := sup.StartAll(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -192,8 +179,8 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 	if err != nil {
 		return nil, err
 	}
-	if r.flags.only != "" {
-		if progs, err = onlyProgram(progs, r.flags.only); err != nil {
+	if r.flags.Only != "" {
+		if progs, err = onlyProgram(progs, r.flags.Only); err != nil {
 			return nil, err
 		}
 	}

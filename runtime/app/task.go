@@ -12,38 +12,33 @@ import (
 	"appstart/runtime/sysx"
 )
 
-// cmdTask runs a [tasks.NAME] command the way the platform's scheduler
-// needs it: in a sibling container where the start never ran, with the
+// Task is `appstart task NAME`: it runs a [tasks.NAME] command the way the
+// platform's scheduler needs it: in a sibling container where the start never ran, with the
 // environment the programs get (env, env_file, secrets, workers: read, never
 // created), as the task's user, exec'd in place.
-func cmdTask(std IO, args []string) int {
-	fs, config := flagsWithConfig("task", std)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+func Task(opts TaskOptions, std IO) int {
+	if !opts.applyEnvFiles(&std) {
+		return ExitProblems
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(std.Stderr, "appstart task: usage: appstart task [--config FILE] NAME")
-		return exitUsage
-	}
-	s, _, ok := loadSpec(std, *config)
+	s, _, ok := loadSpec(std, opts.Config)
 	if !ok {
-		return exitProblems
+		return ExitProblems
 	}
-	t := s.Task(fs.Arg(0))
+	t := s.Task(opts.Name)
 	if t == nil {
-		fmt.Fprintf(std.Stderr, "appstart task: no [tasks.%s] in the spec%s\n", fs.Arg(0), taskNames(s))
-		return exitUsage
+		fmt.Fprintf(std.Stderr, "appstart task: no [tasks.%s] in the spec%s\n", opts.Name, taskNames(s))
+		return ExitUsage
 	}
 	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), ReadOnly: true,
 		Log: func(f string, a ...any) { fmt.Fprintf(std.Stderr, "appstart: "+f+"\n", a...) }}
 	if _, err := stage.Run(context.Background(), e, "workers"); err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
-		return exitProblems
+		return ExitProblems
 	}
 	u, err := systemUsers().lookup(t.User)
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
-		return exitProblems
+		return ExitProblems
 	}
 	env := e.Vars.Clone()
 	for _, kv := range u.Env() {
@@ -52,12 +47,12 @@ func cmdTask(std IO, args []string) int {
 	}
 	if err := env.AddEntries("tasks."+t.Name+".environment", toPairs(t.Environment), environ.Program); err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
-		return exitProblems
+		return ExitProblems
 	}
 	argv, err := commandArgv(t.Command, env)
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: command: %v\n", t.Name, err)
-		return exitProblems
+		return ExitProblems
 	}
 	envList := env.Environ()
 	path, err := lookPath(argv[0], envList)
@@ -68,12 +63,12 @@ func cmdTask(std IO, args []string) int {
 	if t.Directory != "" {
 		if err := syscall.Chdir(t.Directory); err != nil {
 			fmt.Fprintf(std.Stderr, "appstart task %s: cannot enter %s: %v\n", t.Name, t.Directory, err)
-			return exitProblems
+			return ExitProblems
 		}
 	}
 	if err := sysx.DropTo(u.Uid, u.Gid, u.Groups); err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: cannot drop to %s: %v\n", t.Name, t.User, err)
-		return exitProblems
+		return ExitProblems
 	}
 	err = syscall.Exec(path, argv, envList)
 	fmt.Fprintf(std.Stderr, "appstart task %s: cannot exec %s: %v\n", t.Name, argv[0], err)

@@ -1,7 +1,6 @@
-package app
+package cli
 
 import (
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,43 +10,52 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"appstart/runtime/app"
 )
+
+func writesCmd() command {
+	return command{name: "writes", summary: "list files changed outside /run, /tmp and /app/data (what a read-only root refuses)", run: writesMain}
+}
 
 // writesSkip are the places a package may write (or that are not files):
 // what `writes` looks for is everything else, which a read-only root refuses.
 var writesSkip = []string{"/proc", "/sys", "/dev", "/run", "/tmp", "/app/data"}
 
-// cmdWrites lists files changed outside /run, /tmp and /app/data since the
+// writesMain lists files changed outside /run, /tmp and /app/data since the
 // container started (or --since ago): the check before an app meets a
 // read-only root, replacing `find / -mmin -30`. It stays on the root's
 // filesystem, so volumes and /proc-like mounts are never walked.
-func cmdWrites(std IO, args []string) int {
-	fset := flag.NewFlagSet("writes", flag.ContinueOnError)
-	fset.SetOutput(std.Stderr)
-	since := fset.Duration("since", 0, "look back this long (e.g. 30m) instead of to the container's start")
-	root := fset.String("root", "/", "the root to walk")
-	if err := fset.Parse(args); err != nil {
-		return exitUsage
+func writesMain(std app.IO, args []string) int {
+	f := newFlags("writes", std)
+	since := f.Duration("since", 0, "look back this long (a `DURATION`, e.g. 30m) instead of to the container's start")
+	root := f.String("root", "/", "the root `DIR` to walk")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if code, ok := f.args(pos, 0, 0); !ok {
+		return code
 	}
 	cutoff := time.Now().Add(-*since)
 	if *since == 0 {
 		start, err := containerStart()
 		if err != nil {
 			fmt.Fprintf(std.Stderr, "appstart writes: cannot tell when the container started (%v); use --since\n", err)
-			return exitProblems
+			return app.ExitProblems
 		}
 		cutoff = start
 	}
 	found, err := changedSince(*root, cutoff)
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "appstart writes: %v\n", err)
-		return exitProblems
+		return app.ExitProblems
 	}
-	for _, f := range found {
-		fmt.Fprintln(std.Stdout, f)
+	for _, path := range found {
+		fmt.Fprintln(std.Stdout, path)
 	}
 	fmt.Fprintf(std.Stderr, "appstart writes: %d file(s) changed outside /run, /tmp and /app/data since %s\n", len(found), cutoff.Format(time.RFC3339))
-	return exitOK
+	return app.ExitOK
 }
 
 // changedSince walks root on its own filesystem, skipping writesSkip, and

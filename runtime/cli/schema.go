@@ -1,0 +1,25 @@
+package cli
+
+import (
+	"appstart/runtime/app"
+	"appstart/runtime/schema"
+)
+
+func schemaCmd() command {
+	return command{name: "schema", summary: "print the JSON Schema of appstart.toml, for editors", run: schemaMain,
+		about: "For example: appstart schema > appstart.schema.json, then point the editor's TOML\nlanguage server (taplo, Even Better TOML) at it."}
+}
+
+// schemaMain prints the JSON Schema of appstart.toml, for editors.
+func schemaMain(std app.IO, args []string) int {
+	f := newFlags("schema", std)
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if code, ok := f.args(pos, 0, 0); !ok {
+		return code
+	}
+	_, _ = std.Stdout.Write(schema.Generate())
+	return app.ExitOK
+}
