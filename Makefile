@@ -23,10 +23,10 @@ test: build
 
 # The Go benchmarks of every package, then one markdown table comparing
 # appstart as PID 1 with tini, dumb-init and supervisord (needs root; the
-# counts are flags of runtime/harness/cmd/compare, ~3 minutes).
+# counts are flags of cmd/compare, ~3 minutes).
 bench: build
 	APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchmem ./...
-	$(GO) run ./runtime/harness/cmd/compare -bin $(BIN)
+	$(GO) run ./cmd/compare -bin $(BIN)
 
 # Every Fuzz target of every package, FUZZTIME each (go test -fuzz takes one
 # package and one target at a time).
@@ -57,7 +57,7 @@ e2e: build
 # go run turns the Ctrl-C it also receives into exit status 1, and make then
 # reports a clean stop as an error.
 run-example: build
-	$(GO) build -o bin/runexample ./runtime/harness/cmd/runexample
+	$(GO) build -o bin/runexample ./cmd/runexample
 	bin/runexample -bin $(BIN) $(EXAMPLE)
 
 clean:

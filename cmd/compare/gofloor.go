@@ -14,11 +14,11 @@ var goFloor struct {
 	err  error
 }
 
-// buildGoFloor builds runtime/harness/cmd/gofloor as `make build` builds
+// buildGoFloor builds cmd/gofloor as `make build` builds
 // appstart (static, stripped), once per run.
 func buildGoFloor() (string, error) {
 	goFloor.once.Do(func() {
-		goFloor.path, goFloor.err = harness.BuildStatic("appstart/runtime/harness/cmd/gofloor", "compare-gofloor-")
+		goFloor.path, goFloor.err = harness.BuildStatic("appstart/cmd/gofloor", "compare-gofloor-")
 	})
 	return goFloor.path, goFloor.err
 }

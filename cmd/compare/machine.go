@@ -27,7 +27,7 @@ func machineHeader(peers []peer, took time.Duration) []string {
 		"",
 		fmt.Sprintf("Machine: %d CPUs (%s), Linux %s, %s, load average at the end %s.  ", runtime.NumCPU(), cpuModel(), kernel(), osRelease(), loadAvg()),
 		fmt.Sprintf("Versions: %s.  ", strings.Join(versions, "; ")),
-		"Reproduce: `make bench` (Go benchmarks, then this table), or `make build && go run ./runtime/harness/cmd/compare -bin bin/appstart` (`-h` lists the counts).  ",
+		"Reproduce: `make bench` (Go benchmarks, then this table), or `make build && go run ./cmd/compare -bin bin/appstart` (`-h` lists the counts).  ",
 		"Each init is PID 1 of a harness container (runtime/harness: fresh PID, mount and network namespaces, read-only root, tmpfs /run and /tmp, 256 MiB memory cgroup), observed from the host through /proc; " +
 			"start to exec uses `unshare --pid --fork --mount-proc` instead (a harness root costs ~140 ms to build). Every init runs its programs as root.",
 	}

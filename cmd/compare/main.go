@@ -3,8 +3,8 @@
 // markdown table (issue 3 "Benchmarks", issue 9 "The comparison"). It is
 // the second half of `make bench`:
 //
-//	make build && go run ./runtime/harness/cmd/compare -bin bin/appstart
-//	go run ./runtime/harness/cmd/compare -bin bin/appstart -only rss,term   # a subset
+//	make build && go run ./cmd/compare -bin bin/appstart
+//	go run ./cmd/compare -bin bin/appstart -only rss,term   # a subset
 //
 // Every init runs as PID 1 of a harness container (runtime/harness: fresh
 // PID, mount and network namespaces, read-only root, tmpfs /run and /tmp, a

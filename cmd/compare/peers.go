@@ -54,7 +54,7 @@ const (
 	kindTini        peerKind = "tini"
 	kindDumbInit    peerKind = "dumb-init"
 	kindSupervisord peerKind = "supervisord"
-	// kindGoFloor is runtime/harness/cmd/gofloor: the floor a Go init
+	// kindGoFloor is cmd/gofloor: the floor a Go init
 	// reading the same spec with the same library sits on.
 	kindGoFloor peerKind = "go-floor"
 	kindDirect  peerKind = "direct"
@@ -94,7 +94,7 @@ func findPeers(appstartBin string, kinds []peerKind) []peer {
 			if err != nil {
 				p.missing = err.Error()
 			}
-			p.path, p.version = path, "built from runtime/harness/cmd/gofloor"
+			p.path, p.version = path, "built from cmd/gofloor"
 		}
 		if p.path == "" && p.missing == "" {
 			p.missing = "not installed"

@@ -5,7 +5,7 @@
 // groups on SIGTERM or SIGINT, and exits with the status of the last
 // program to end. No stages, logs, restarts or control socket.
 //
-// It is a benchmark peer of runtime/harness/cmd/compare, not a product:
+// It is a benchmark peer of cmd/compare, not a product:
 // what it measures is the floor that the Go runtime and the spec library
 // set under appstart's idle RSS and start-to-exec time.
 package main

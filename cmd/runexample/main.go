@@ -6,7 +6,7 @@
 // terminal's SIGINT reaches only this program), which stops the app; a third
 // Ctrl-C kills it. It needs root, like every harness container.
 //
-//	go run ./runtime/harness/cmd/runexample -bin bin/appstart examples/hello
+//	go run ./cmd/runexample -bin bin/appstart examples/hello
 //	# then: curl http://127.0.0.1:3000/
 package main
 

@@ -63,7 +63,7 @@ func findOrBuildBinary() (string, error) {
 // whose name starts with dirPrefix, and returns the binary's path; the
 // caller removes its directory.
 //
-//	path, err := harness.BuildStatic("appstart/runtime/harness/cmd/gofloor", "compare-gofloor-")
+//	path, err := harness.BuildStatic("appstart/cmd/gofloor", "compare-gofloor-")
 func BuildStatic(pkg, dirPrefix string) (string, error) {
 	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
