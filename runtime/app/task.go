@@ -13,9 +13,9 @@ import (
 )
 
 // Task is `appstart task NAME`: it runs a [tasks.NAME] command the way the
-// platform's scheduler needs it: in a sibling container where the start never ran, with the
-// environment the programs get (env, env_file, secrets, workers: read, never
-// created), as the task's user, exec'd in place.
+// platform's scheduler needs it: in a sibling container where the start never
+// ran, with the environment the programs get (env, env_file, secrets,
+// workers: read, never created), as the task's user, exec'd in place.
 func Task(opts TaskOptions, std IO) int {
 	if !opts.applyEnvFiles(&std) {
 		return ExitProblems
