@@ -12,13 +12,13 @@ func TestMasker(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"no secrets here", "no secrets here"},
 		{"pw=s3cr3t/pass end", "pw=**** end"},                                 // the longer secret wins
-		{"pw=s3cr3t end", "pw=**** end"},                                      //
+		{"pw=s3cr3t end", "pw=s3cr3t end"},                                    // < MinMaskLen
 		{"url postgres://app:s3cr3t%2Fpass@db", "url postgres://app:****@db"}, // url-escaped form
 		{`{"pw":"s3cr3t/pass"}`, `{"pw":"****"}`},                             //
 		{`echo 'it'\''s a secret'`, `echo '****'`},                            // shell-escaped form
 		{`"it's a secret"`, `"****"`},                                         //
 		{"abc is too short to mask", "abc is too short to mask"},              // < MinMaskLen
-		{"s3cr3ts3cr3t", "********"},                                          //
+		{"s3cr3t/passs3cr3t/pass", "********"},                                //
 	}
 	for _, tt := range tests {
 		if got := m.Mask(tt.in); got != tt.want {
@@ -88,11 +88,11 @@ func TestMaskerConcurrent(t *testing.T) {
 // not contain the secret.
 func TestMaskerNeverLeaks(t *testing.T) {
 	t.Parallel()
-	secrets := []string{"aaaaaa", "aaaaab", "p@ss/w'rd", "日本語のパスワード"}
+	secrets := []string{"aaaaaaaa", "aaaaaaab", "p@ss/w'rd", "日本語のパスワード"}
 	m := NewMasker(secrets...)
-	for _, pre := range []string{"", "a", "aa", "aaaaa", "x"} {
+	for _, pre := range []string{"", "a", "aa", "aaaaaaa", "x"} {
 		for _, s := range secrets {
-			for _, post := range []string{"", "b", "aaaaaa"} {
+			for _, post := range []string{"", "b", "aaaaaaaa"} {
 				got := m.Mask(pre + s + post)
 				if strings.Contains(got, s) {
 					t.Errorf("Mask(%q) = %q leaks %q", pre+s+post, got, s)
