@@ -45,6 +45,8 @@ type Sink struct {
 	recent   map[string]*ring
 	subs     subscribers
 
+	masker atomic.Pointer[maskerBox] // nil: nothing masked
+
 	pipesMu sync.Mutex
 	pipes   map[*pipeReader]struct{} // live pipe readers, for Drain
 	forcing atomic.Bool              // set by Drain past its deadline
@@ -82,11 +84,45 @@ func FormatPrefix(format, name string) string {
 
 // Write writes p, which should be one or more whole lines, in one piece
 // between the sources' lines: the way for appstart's own messages, e.g.
-// log.New(sink, "appstart: ", 0). Errors of the destination are returned.
+// log.New(sink, "appstart: ", 0). Errors of the destination are returned;
+// n is len(p) on success even if masking changed what was written.
 func (s *Sink) Write(p []byte) (int, error) {
+	out := s.mask(p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	if _, err := s.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Masker hides secrets in the output (environ.Masker is one). MaskBytes
+// gets whole lines and returns them masked, or b itself when nothing is
+// to be masked.
+type Masker interface {
+	MaskBytes(b []byte) []byte
+}
+
+type maskerBox struct{ m Masker }
+
+// SetMasker makes every line forwarded from now on, by any source, go
+// through m before it reaches the destination, Recent and the followers:
+// what stdout shows and what `appstart logs` shows are the same bytes
+// (issue 14). appstart sets it once the secrets are known, before the
+// programs start; nil stops masking.
+func (s *Sink) SetMasker(m Masker) {
+	if m == nil {
+		s.masker.Store(nil)
+		return
+	}
+	s.masker.Store(&maskerBox{m})
+}
+
+func (s *Sink) mask(b []byte) []byte {
+	if mb := s.masker.Load(); mb != nil {
+		return mb.m.MaskBytes(b)
+	}
+	return b
 }
 
 // maxHold bounds how much one source writes per hold of the mutex, so a

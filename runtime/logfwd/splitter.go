@@ -106,6 +106,9 @@ func (sp *splitter) flush() {
 // the bytes go out unchanged; with one every line, and every max-sized
 // piece of a longer line, becomes prefix + text + "\n".
 func (sp *splitter) write(chunk []byte, open bool) {
+	// Masked once, before the copies part: stdout, the ring and the
+	// followers all get the same bytes.
+	chunk = sp.s.mask(chunk)
 	if len(sp.prefix) == 0 {
 		sp.ring.add(chunk, open)
 		sp.s.writeOut(chunk)
