@@ -194,6 +194,7 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 	go func() { r.result <- sup.Run(ctx) }()
 	r.sup.Store(sup)
 	// Before any program starts, first_run's `needs` included.
+	r.sink.SetMasker(r.env.Vars.Masker()) // stdout and `appstart logs` alike (issue 14)
 	follow(r.ctx, r.spec, r.env.Vars, r.sink, r.log)
 	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker(), orphans: r.reaper.Orphans})
 	if err != nil {
@@ -332,6 +333,7 @@ func follow(ctx context.Context, s *spec.Spec, env *environ.Env, sink *logfwd.Si
 				log.printf("%s: cannot follow %s: %v", p.Name, path, err)
 				continue
 			}
+			fl.Refused = func(msg string) { log.printf("%s: %s", p.Name, msg) } // issue 14: a link, FIFO, device
 			go func() {
 				if err := fl.Run(ctx); err != nil && ctx.Err() == nil {
 					log.printf("%s: cannot follow %s: %v", p.Name, path, err)

@@ -25,6 +25,9 @@ import (
 //     reading restarts at 0. As with tail -F, lines written between the last
 //     poll and the truncation are lost; detection needs the file to be
 //     smaller than before at a poll.
+//   - Only a regular file is read, never through a link the app user could
+//     have planted (openlog.go); anything else is refused, said once
+//     through Follower.Refused, and looked at again at the next poll.
 //
 // It polls every Options.FollowInterval rather than using inotify: one
 // stat per file per interval costs nothing at these rates, works on every
@@ -49,8 +52,24 @@ func (s *Sink) StartFollow(path, name, prefix string) (*Follower, error) {
 
 // Follower is one file being followed: StartFollow, then Run.
 type Follower struct {
+	// Refused, if set before Run, is told each time the file at the path
+	// is refused (a link, a FIFO, a device...), once until a proper file
+	// has been followed again:
+	//	"not following /run/app/error.log: it is a named pipe, not a regular file"
+	Refused func(msg string)
+
 	f        *follower
 	interval time.Duration
+}
+
+// report hands a new refusal to Refused.
+func (fl *Follower) report() {
+	if msg := fl.f.note; msg != "" {
+		fl.f.note = ""
+		if fl.Refused != nil {
+			fl.Refused(msg)
+		}
+	}
 }
 
 // Run forwards the file until ctx ends, then what is left, and returns nil;
@@ -61,6 +80,7 @@ func (fl *Follower) Run(ctx context.Context) error {
 	tick := time.NewTicker(fl.interval)
 	defer tick.Stop()
 	for {
+		fl.report()
 		select {
 		case <-ctx.Done():
 			if f.file != nil {
@@ -76,11 +96,20 @@ func (fl *Follower) Run(ctx context.Context) error {
 }
 
 type follower struct {
-	path   string
-	sp     *splitter
-	file   *os.File
-	info   os.FileInfo // of file, when opened
-	offset int64       // bytes of file consumed
+	path     string
+	sp       *splitter
+	file     *os.File
+	dev, ino uint64 // of file, when opened
+	offset   int64  // bytes of file consumed
+	refused  string // the refusal last said, so a lasting one is said once
+	note     string // a refusal not yet reported
+}
+
+// refuse records r to be reported, unless it is the one said last.
+func (f *follower) refuse(r *refusal) {
+	if msg := r.Error(); msg != f.refused {
+		f.refused, f.note = msg, msg
+	}
 }
 
 // poll opens the file if needed (at its end when fromEnd), reads what is
@@ -92,18 +121,26 @@ func (f *follower) poll(fromEnd bool) error {
 		}
 	}
 	f.readToEnd()
-	cur, err := os.Stat(f.path)
+	cur, err := lstatLog(f.path)
+	var r *refusal
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil // renamed away; keep reading the old file until a new one appears
+	case errors.As(err, &r):
+		// A directory on the way became an untrusted link: the path no
+		// longer names this file.
+		f.readToEnd()
+		f.close()
+		f.refuse(r)
+		return nil
 	case err != nil:
 		return fmt.Errorf("cannot follow %s: %w", f.path, err)
-	case !os.SameFile(cur, f.info):
+	case cur.Dev != f.dev || cur.Ino != f.ino:
 		f.readToEnd() // what the writer added before it moved on
 		f.sp.flush()
 		f.close()
 		return f.poll(false)
-	case cur.Size() < f.offset:
+	case cur.Size < f.offset:
 		f.sp.flush()
 		if _, err := f.file.Seek(0, io.SeekStart); err != nil {
 			return fmt.Errorf("cannot follow %s after truncation: %w", f.path, err)
@@ -114,21 +151,22 @@ func (f *follower) poll(fromEnd bool) error {
 	return nil
 }
 
-// open opens path if it exists, at its end when fromEnd.
+// open opens path if it exists and is a regular file (openLog), at its end
+// when fromEnd.
 func (f *follower) open(fromEnd bool) error {
-	file, err := os.Open(f.path)
-	if errors.Is(err, fs.ErrNotExist) {
+	file, st, err := openLog(f.path)
+	var r *refusal
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil
-	}
-	if err != nil {
+	case errors.As(err, &r):
+		f.refuse(r)
+		return nil
+	case err != nil:
 		return fmt.Errorf("cannot follow %s: %w", f.path, err)
 	}
-	info, err := file.Stat()
-	if err != nil {
-		file.Close()
-		return fmt.Errorf("cannot follow %s: %w", f.path, err)
-	}
-	f.file, f.info, f.offset = file, info, 0
+	f.refused = ""
+	f.file, f.dev, f.ino, f.offset = file, st.Dev, st.Ino, 0
 	if fromEnd {
 		off, err := file.Seek(0, io.SeekEnd)
 		if err != nil {
