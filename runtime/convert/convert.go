@@ -127,7 +127,6 @@ type converter struct {
 	notes    []string // comments at the top of the output
 	topUser  string   // [supervisord] user=
 	env      []pair   // [supervisord] environment=
-	envRefs  refs
 	programs []*program
 	groups   map[string]string // program name -> group name
 }

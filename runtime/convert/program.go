@@ -22,7 +22,6 @@ type program struct {
 	after      []string
 	afterNote  string
 	seen       map[string]bool // notes already written
-	group      bool            // stopasgroup/killasgroup noted
 }
 
 // line is one key = value with the comments above it, or comments alone.

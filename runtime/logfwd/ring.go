@@ -22,8 +22,6 @@ type ring struct {
 
 func newRing(size int) *ring { return &ring{cap: size} }
 
-func (r *ring) size() int { return r.cap }
-
 // add appends b, and a '\n' when open (b does not end a line itself).
 func (r *ring) add(b []byte, open bool) {
 	r.mu.Lock()

@@ -65,11 +65,6 @@ func insertLines(src []byte, at int, lines []string, eol string) splice {
 	return splice{start: at, end: at, text: strings.Join(lines, eol) + eol}
 }
 
-// isBlank reports whether b holds only spaces and tabs.
-func isBlank(b []byte) bool {
-	return len(bytes.TrimLeft(b, " \t")) == 0
-}
-
 // leadingSpace returns the spaces and tabs b starts with.
 func leadingSpace(b []byte) []byte {
 	return b[:len(b)-len(bytes.TrimLeft(b, " \t"))]

@@ -1,5 +1,7 @@
 package spec
 
+//lint:file-ignore ST1011 StartSecs and StopWaitSecs are named after their keys, supervisord's startsecs and stopwaitsecs
+
 import (
 	"syscall"
 	"time"

@@ -119,7 +119,7 @@ func convSize(v any) (any, string) {
 		return nil, want(`a size such as "150M"`, v)
 	}
 	if n <= 0 {
-		return nil, fmt.Sprintf(`must be more than 0 bytes: write a size such as "150M"`)
+		return nil, `must be more than 0 bytes: write a size such as "150M"`
 	}
 	return n, ""
 }

@@ -47,7 +47,7 @@ func ParseProbe(target string) (Probe, error) {
 		}
 		return FileProbe{Path: path}, nil
 	}
-	return nil, fmt.Errorf("cannot parse probe %q: want tcp://, http:// or file:", target)
+	return nil, fmt.Errorf("cannot parse probe %q: want tcp://HOST:PORT, http://HOST:PORT/PATH or file:PATH", target)
 }
 
 // ProbeFunc adapts a function, such as a command run through proc, to Probe.

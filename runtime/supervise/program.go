@@ -44,6 +44,7 @@ type Program struct {
 	ExitCodes   []int
 	// StartSecs is how long a process must run to count as started
 	// (supervisord's startsecs); an end before that is a failed start.
+	//lint:ignore ST1011 named after supervisord's startsecs, as the spec key
 	StartSecs time.Duration
 	// StartRetries is how many failed starts in a row are retried before
 	// the program is FATAL: 1 + StartRetries tries in all, as supervisord.
