@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 )
@@ -65,15 +64,17 @@ func findOrBuildBinary() (string, error) {
 //
 //	path, err := harness.BuildStatic("appstart/cmd/gofloor", "compare-gofloor-")
 func BuildStatic(pkg, dirPrefix string) (string, error) {
+	// go test puts its own GOROOT/bin first on the PATH of the tests it
+	// runs, so a test finds the go that runs it.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("cannot build %s: %w", pkg, err)
+	}
 	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return "", fmt.Errorf("cannot create a build directory: %w", err)
 	}
 	out := filepath.Join(dir, filepath.Base(pkg))
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
 	// The package path, not a file path: go build resolves it from the
 	// module of the working directory, wherever that is.
 	cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
