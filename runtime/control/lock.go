@@ -71,7 +71,9 @@ func Lock(path string) (release func(), holderPid int, err error) {
 	// The file is never removed: unlinking a lock file lets a waiter lock
 	// the old inode while a newcomer locks a new one. A pid left by a dead
 	// holder is overwritten here and never read unless the lock is held.
-	if err := f.Truncate(0); err == nil {
+	// One err, not one per statement: a shadowed err once dropped both
+	// failures and kept a lock with no pid for a second appstart to name.
+	if err = f.Truncate(0); err == nil {
 		_, err = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestLockPath(t *testing.T) {
@@ -154,4 +156,50 @@ func TestReleaseUnlocksWhileACopyIsOpen(t *testing.T) {
 		t.Fatalf("Lock after release, a copy of the old descriptor open: %v", err)
 	}
 	release2()
+}
+
+// The pid goes into the lock file after the lock is taken; when writing it
+// fails, Lock fails and lets the lock go (it once dropped the error, and
+// a second appstart would then read no pid from a held lock). A sealed
+// memfd, reopened through /proc, makes each step fail in turn: a shrink
+// seal on a non-empty file refuses the truncate, a write seal the write.
+func TestLockFailsWhenThePidCannotBeWritten(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name    string
+		content string
+		seal    int
+		errno   syscall.Errno
+	}{
+		{"truncate refused", "stale\n", unix.F_SEAL_SHRINK, syscall.EPERM},
+		{"write refused", "", unix.F_SEAL_WRITE, syscall.EPERM},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			fd, err := unix.MemfdCreate("lock", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+			if err != nil {
+				t.Fatalf("memfd_create: %v", err)
+			}
+			defer unix.Close(fd)
+			if _, err := unix.Write(fd, []byte(c.content)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, c.seal); err != nil {
+				t.Fatalf("F_ADD_SEALS: %v", err)
+			}
+			path := "/proc/self/fd/" + strconv.Itoa(fd)
+			release, pid, err := Lock(path)
+			if err == nil {
+				release()
+				t.Fatalf("Lock(%s) = nil error; want the failed pid write reported", c.name)
+			}
+			if !errors.Is(err, c.errno) || pid != 0 || !strings.Contains(err.Error(), "cannot write pid to run lock "+path) {
+				t.Errorf("Lock = pid %d, %v; want %v in the pid write", pid, err, c.errno)
+			}
+			// Failing, it must not keep the lock: another open file takes it.
+			if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+				t.Errorf("the lock is still held after the failed Lock: %v", err)
+			}
+		})
+	}
 }
