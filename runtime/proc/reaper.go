@@ -54,6 +54,11 @@ type Reaper struct {
 	// of subscribers for the reaper to block on).
 	reapedMu sync.Mutex
 	reaped   chan struct{}
+
+	// procProblem says why opts.Proc cannot list our processes (another
+	// PID namespace's /proc), or ""; KillAll and Signal then read nothing
+	// from it (procns.go).
+	procProblem string
 }
 
 // running is set by the Reaper that owns wait4 in this process: a second one
@@ -96,6 +101,8 @@ func NewReaper(opts Options) (*Reaper, error) {
 		discard: make(chan os.Signal, 1),
 		table:   make(map[int]chan<- Exit),
 		reaped:  make(chan struct{}),
+
+		procProblem: procProblem(opts.Proc, os.Getpid()),
 	}, nil
 }
 
@@ -110,6 +117,11 @@ func (r *Reaper) Start() error {
 	go r.loop()
 	return nil
 }
+
+// ProcProblem says, once at start, why /proc cannot be used to find
+// leftover processes ("" when it can): ForeignProcMsg after
+// `unshare --pid --fork` without --mount-proc.
+func (r *Reaper) ProcProblem() string { return r.procProblem }
 
 // Orphans is the number of exits reaped for pids not started through Spawn.
 func (r *Reaper) Orphans() uint64 { return r.orphans.Load() }
@@ -216,6 +228,9 @@ func (r *Reaper) Signal(pid int, sig syscall.Signal) error {
 // not start. The caller holds r.mu, so the child cannot be reaped (and its
 // pid reused) before the caller has signalled it.
 func (r *Reaper) adopted(pid int) bool {
+	if r.procProblem != "" {
+		return false // a foreign /proc's pid numbers are not ours
+	}
 	st, err := readStat(r.opts.Proc, pid)
 	return err == nil && st.PPid == os.Getpid()
 }
