@@ -1,5 +1,6 @@
 # appstart: see README.md. `make test` is the command CI runs (.ci/run); the
-# integration tests in it run real containers and need root.
+# integration tests in it run real containers and need root. `make test-unit`
+# needs neither root nor Docker.
 
 GO       ?= go
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -9,7 +10,13 @@ TIMEOUT  ?= 30m
 FUZZTIME ?= 30s
 EXAMPLE  ?= examples/hello
 
-.PHONY: build test bench fuzz e2e run-example clean schema
+# staticcheck for make lint: from PATH, else where `go install` puts it
+# (make tools installs this version; .ci/run does when it is missing).
+STATICCHECK_VERSION := v0.8.2
+GOBINDIR     = $(or $(shell $(GO) env GOBIN),$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
+STATICCHECK ?= $(or $(shell command -v staticcheck),$(GOBINDIR)/staticcheck)
+
+.PHONY: build test test-unit lint tools bench fuzz e2e run-example clean schema
 
 # A static, stripped binary: it must run in any image, FROM scratch included.
 build:
@@ -17,9 +24,24 @@ build:
 
 # Integration tests are part of the normal run (no build tag): they use the
 # binary just built through harness.Binary ($$APPSTART_BIN).
-test: build
-	$(GO) vet ./...
+test: lint build
 	APPSTART_BIN=$(CURDIR)/$(BIN) $(GO) test -race -timeout $(TIMEOUT) ./...
+
+# In seconds, as any user, with no container: -short makes every test that
+# needs root, the harness, Docker or an installed server skip (through
+# harness.SkipOrFail, which CI=true turns into a failure only without -short).
+test-unit:
+	$(GO) test -short ./...
+
+# go vet, staticcheck and a go.mod that go mod tidy would leave as it is.
+lint:
+	$(GO) vet ./...
+	@test -x "$(STATICCHECK)" || { echo "make lint: no staticcheck on PATH or in $(GOBINDIR): run make tools" >&2; exit 1; }
+	$(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+tools:
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # The Go benchmarks of every package, then one markdown table comparing
 # appstart as PID 1 with tini, dumb-init and supervisord (needs root; the
