@@ -117,14 +117,13 @@ func (s *Supervisor) control(ctx context.Context, ev controlEvent) error {
 }
 
 func (s *Supervisor) deliver(ctx context.Context, ev any) error {
-	select {
-	case s.in <- ev:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.done:
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !s.in.put(ev) {
 		return errStopped
 	}
+	return nil
 }
 
 func (s *Supervisor) await(ctx context.Context, reply chan error) error {
@@ -172,9 +171,13 @@ func (s *Supervisor) handleControl(ev controlEvent) error {
 				s.beginStop(p, intentStop)
 			case Waiting, Backoff:
 				s.transition(p, Stopped)
+				s.sweepEnded(p)
 			case Stopping:
 				p.intent = intentStop
 			default:
+				// No process, but a one-shot done or a program given up
+				// on may have left daemons: stopping it stops them.
+				s.sweepEnded(p)
 			}
 		case opRestart:
 			switch p.state {

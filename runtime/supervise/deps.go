@@ -36,11 +36,14 @@ type Timer interface {
 	Stop() bool
 }
 
-// Processes is what following a daemon through its pid file needs from the
-// system.
+// Processes is what following a daemon through its pid file, and finding
+// what a program left outside its process group, need from the system.
 type Processes interface {
 	// ReadPidFile returns the pid written in path.
 	ReadPidFile(path string) (int, error)
 	// Alive reports whether pid is a live process (not a zombie).
 	Alive(pid int) bool
+	// Strays lists the live processes reparented to appstart (its children
+	// it did not start) whose environment carries program's MarkerEnv.
+	Strays(program string) []Stray
 }

@@ -5,13 +5,20 @@
 //
 // One goroutine, the one in [Supervisor.Run], owns every program's state.
 // Everything else (exits from the reaper, received signals, timers, probe
-// results, control requests) is a message on one channel, handled in
+// results, control requests) is a message in one unbounded queue, so no
+// sender waits and none is dropped, handled in
 // arrival order by a handler that switches on the program's [State] and
 // says which states it ignores; timers and probe results carry the
 // program's generation, so a stale one is dropped by comparison (Pebble's
 // servstate handlers, minus the lock). Processes, signals and time come
 // through the [Spawner], [Signaler] and [Clock] interfaces, so the state
-// machine is tested event by event with fakes and no sleeps.
+// machine is tested event by event with fakes and no sleeps. The loop never
+// waits on I/O: events go to Options.Events from a queue of their own.
+//
+// Every process started carries [MarkerEnv] (program and start number) in
+// its environment; when a program stops or is restarted, the processes it
+// left outside its process group (setsid, daemons) that were reparented
+// to appstart are found by that marker in /proc and stopped too.
 //
 // The wiring (runtime/app) adapts proc and logfwd:
 //

@@ -40,6 +40,9 @@ const (
 	EventFinished                          // exiting 3: web gave up
 	EventError                             // web: cannot send SIGHUP to group 42: ...
 	EventInternalError                     // web: internal error: unexpected transition ...
+	EventLogDropped                        // 120 log events dropped: appstart's output is not being read
+	EventNotStarted                        // worker: not started: when = "exists:/app/data/.ready" is false (SKIPPED)
+	EventStrays                            // web: SIGTERM to what it left outside its group (pids 80, 81)
 )
 
 // Next is what follows a process's end, for EventExited and EventSpawnFailed.
@@ -148,6 +151,12 @@ func (e Event) String() string {
 		return fmt.Sprintf("%s: %v", n, e.Err)
 	case EventInternalError:
 		return fmt.Sprintf("%s: internal error: %v", n, e.Err)
+	case EventLogDropped:
+		return fmt.Sprintf("%d log events dropped: appstart's output is not being read", e.Attempt)
+	case EventNotStarted:
+		return fmt.Sprintf("%s: not started: %s (SKIPPED)", n, e.Detail)
+	case EventStrays:
+		return fmt.Sprintf("%s: %s to what it left outside its group (%s)", n, signalName(e.Signal), e.Detail)
 	}
 	return fmt.Sprintf("%s: event %d", n, int(e.Kind))
 }

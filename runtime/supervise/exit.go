@@ -10,8 +10,12 @@ import (
 // 128+signal) and the killing signal. The wiring calls it for every pid
 // the reaper collects, orphans included: pids that are not a program's
 // are ignored, and a daemon followed through its pid file is an orphan
-// whose real status is then used rather than a guess from polling. It
-// never blocks for long and is safe from any goroutine.
+// whose real status is then used rather than a guess from polling.
+//
+// It never blocks and never drops an exit: the supervisor queues it
+// without bound (mailbox), so the reaper's goroutine may call it directly
+// for every pid it collects, before Run, during it, or after (then it is
+// a no-op). Safe from any goroutine.
 //
 //	sup.Exited(42, 137, syscall.SIGKILL) // web's process was SIGKILLed
 func (s *Supervisor) Exited(pid, code int, sig syscall.Signal) {
@@ -52,9 +56,12 @@ func (s *Supervisor) exited(pid int, e end) {
 		s.emit(ev)
 		s.transition(p, Exited)
 	default:
-		out := decide(&p.Program, p.failures, e)
+		out := decide(&p.Program, p.failures, p.quick, e)
 		if out.verdict == verdictRestart && !p.following {
 			s.killLeftovers(p, pid)
+		}
+		if out.verdict != verdictDone {
+			s.sweepEnded(p) // restarted or given up on: what it left goes
 		}
 		s.conclude(p, out, ev)
 	}

@@ -89,6 +89,7 @@ type fakeSpawner struct {
 type spawned struct {
 	name string
 	pid  int
+	env  []string
 }
 
 func (f *fakeSpawner) Spawn(p *Program) (int, error) {
@@ -101,7 +102,7 @@ func (f *fakeSpawner) Spawn(p *Program) (int, error) {
 		f.next = 100
 	}
 	f.next++
-	f.spawns = append(f.spawns, spawned{p.Name, f.next})
+	f.spawns = append(f.spawns, spawned{p.Name, f.next, p.Env})
 	return f.next, nil
 }
 
@@ -116,6 +117,18 @@ func (f *fakeSpawner) pids(name string) []int {
 		}
 	}
 	return out
+}
+
+// env returns the environment pid was spawned with.
+func (f *fakeSpawner) env(pid int) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.spawns {
+		if s.pid == pid {
+			return s.env
+		}
+	}
+	return nil
 }
 
 func (f *fakeSpawner) order() []string {
@@ -160,11 +173,24 @@ func (f *fakeSignaler) sent() []sent {
 	return slices.Clone(f.kills)
 }
 
-// fakeProcs serves pid files and liveness from maps.
+// fakeProcs serves pid files, liveness and strays from maps.
 type fakeProcs struct {
-	mu    sync.Mutex
-	files map[string]int
-	alive map[int]bool
+	mu     sync.Mutex
+	files  map[string]int
+	alive  map[int]bool
+	strays map[string][]Stray
+}
+
+func (f *fakeProcs) Strays(program string) []Stray {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.strays[program])
+}
+
+func (f *fakeProcs) setStrays(program string, s ...Stray) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.strays[program] = s
 }
 
 func (f *fakeProcs) ReadPidFile(path string) (int, error) {

@@ -36,7 +36,7 @@ func newHarness(t *testing.T, progs []Program, setup ...func(*harness, *Options)
 	t.Helper()
 	h := &harness{
 		t: t, clock: newFakeClock(), spawn: &fakeSpawner{}, sig: &fakeSignaler{occupied: map[int]bool{}},
-		procs:  &fakeProcs{files: map[string]int{}, alive: map[int]bool{}},
+		procs:  &fakeProcs{files: map[string]int{}, alive: map[int]bool{}, strays: map[string][]Stray{}},
 		result: make(chan Result, 1), notify: make(chan struct{}, 1),
 	}
 	opts := Options{Spawner: h.spawn, Signaler: h.sig, Clock: h.clock, Processes: h.procs, Events: h.record}
@@ -87,7 +87,9 @@ func (h *harness) cleanup() {
 	h.t.Error("Run did not return after cleanup")
 }
 
-// sync returns once the loop has handled everything sent before it.
+// sync returns once the loop has handled everything sent before it and
+// the events it emitted meanwhile have been recorded (they are written on
+// the event log's goroutine).
 func (h *harness) sync() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -95,6 +97,7 @@ func (h *harness) sync() {
 	if _, err := h.sup.Status(ctx); err != nil && !errors.Is(err, errStopped) {
 		h.t.Fatalf("sync: %v", err)
 	}
+	h.sup.events.flush()
 }
 
 func (h *harness) exit(pid, code int, sig syscall.Signal) {

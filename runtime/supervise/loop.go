@@ -40,6 +40,7 @@ const (
 	timerLost                          // KillWait over after SIGKILL
 	timerPidPoll                       // pid file / daemon liveness
 	timerSchedule                      // a scheduled run is due (stamped with schedGen)
+	timerSweep                         // SIGKILL to the strays of old processes (stamped with the process count)
 	numTimerKinds
 )
 
@@ -58,6 +59,7 @@ func (s *Supervisor) Run(ctx context.Context) Result {
 	if !s.ran.CompareAndSwap(false, true) {
 		return Result{Code: 1, Reason: "supervisor already ran"}
 	}
+	s.events.start()
 	s.holding = s.opts.Hold
 	if !s.holding {
 		s.startAll()
@@ -66,20 +68,29 @@ func (s *Supervisor) Run(ctx context.Context) Result {
 	stop := ctx.Done()
 	for !s.finished {
 		select {
-		case ev := <-s.in:
-			s.dispatch(ev)
+		case <-s.in.ready:
+			for _, ev := range s.in.take() {
+				s.dispatch(ev)
+				s.settle()
+				if s.finished {
+					break // what is left is answered by done: errStopped
+				}
+			}
 		case <-stop:
 			stop = nil
 			if s.shut == nil {
 				s.beginShutdown(&shutdown{reason: "asked to stop"})
 			}
+			s.settle()
 		}
-		s.settle()
 	}
+	s.in.close()
 	for _, p := range s.progs {
 		p.stopTimers()
-		if t := p.timers[timerSchedule]; t != nil {
-			t.Stop()
+		for _, k := range []timerKind{timerSchedule, timerSweep} {
+			if t := p.timers[k]; t != nil {
+				t.Stop()
+			}
 		}
 	}
 	for _, w := range s.waiters {
@@ -89,6 +100,7 @@ func (s *Supervisor) Run(ctx context.Context) Result {
 	close(s.done)
 	s.cancel()
 	s.probes.Wait()
+	s.events.close(s.opts.EventFlushWait)
 	return s.result
 }
 
@@ -115,8 +127,12 @@ func (s *Supervisor) dispatch(ev any) {
 
 func (s *Supervisor) timerFired(ev timerEvent) {
 	p := ev.p
-	if ev.kind == timerSchedule {
+	switch ev.kind {
+	case timerSchedule:
 		s.scheduleDue(p, ev.gen)
+		return
+	case timerSweep:
+		s.sweep(p, int(ev.gen), syscall.SIGKILL)
 		return
 	}
 	if ev.gen != p.gen {
@@ -158,8 +174,11 @@ func (s *Supervisor) probed(ev probeEvent) {
 // that kind: at most numTimerKinds timers per program are ever pending.
 func (s *Supervisor) after(p *prog, kind timerKind, d time.Duration) {
 	gen := p.gen
-	if kind == timerSchedule {
+	switch kind {
+	case timerSchedule:
 		gen = p.schedGen
+	case timerSweep:
+		gen = uint64(p.starts)
 	}
 	if t := p.timers[kind]; t != nil {
 		t.Stop()
@@ -167,10 +186,11 @@ func (s *Supervisor) after(p *prog, kind timerKind, d time.Duration) {
 	p.timers[kind] = s.clock.AfterFunc(d, func() { s.send(timerEvent{p: p, gen: gen, kind: kind}) })
 }
 
-// stopTimers stops the timers of p's current process; the schedule goes on.
+// stopTimers stops the timers of p's current process; the schedule and
+// the sweep of old processes' strays go on.
 func (p *prog) stopTimers() {
 	for k, t := range p.timers {
-		if t != nil && timerKind(k) != timerSchedule {
+		if t != nil && timerKind(k) != timerSchedule && timerKind(k) != timerSweep {
 			t.Stop()
 			p.timers[k] = nil
 		}

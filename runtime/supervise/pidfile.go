@@ -58,8 +58,8 @@ func (s *Supervisor) pidPollElapsed(p *prog) {
 		err = fmt.Errorf("pid %d is not alive", pid)
 	}
 	// However long it took, a daemon that never appeared did not start.
-	e := end{code: 1, unknown: true}
+	e := end{code: 1, unknown: true, noStart: true}
 	s.noteEnd(p, e)
-	s.conclude(p, decide(&p.Program, p.failures, e), Event{Kind: EventSpawnFailed, Program: p.Name, Code: e.code,
+	s.conclude(p, decide(&p.Program, p.failures, p.quick, e), Event{Kind: EventSpawnFailed, Program: p.Name, Code: e.code,
 		Err: fmt.Errorf("cannot follow daemon: no live pid in %s after %s: %w", p.PidFile, seconds(s.opts.PidFileWait), err)})
 }

@@ -14,9 +14,11 @@ const (
 	BackoffCap  = 30 * time.Second
 )
 
-// minResetWindow is the shortest run that resets the failed-start count,
-// even with StartSecs = 0. supervisord resets at once in that case, so a
-// program crashing in a loop is restarted forever (Supervisor #1285).
+// minResetWindow is the shortest run that resets the failed-start count.
+// With StartSecs = 0 nothing is a failed start (supervisord: the process is
+// RUNNING once spawned), but runs shorter than this in a row still double
+// the restart delay, so a program crashing in a loop is restarted forever
+// without spinning (Supervisor #1285).
 const minResetWindow = time.Second
 
 // RestartDelay is the delay before restart attempt n (1-based).
@@ -54,6 +56,7 @@ const (
 type outcome struct {
 	verdict  verdict
 	failures int
+	quick    int // StartSecs 0: short runs in a row
 	delay    time.Duration
 	reason   string // why Fatal
 }
@@ -63,6 +66,7 @@ type end struct {
 	code    int            // exit status, or 128+signal
 	sig     syscall.Signal // the killing signal, 0 for an exit
 	unknown bool           // a followed daemon vanished; code is a stand-in
+	noStart bool           // nothing ran: a spawn error, a daemon that never appeared
 	ran     time.Duration
 }
 
@@ -86,11 +90,14 @@ func expected(p *Program, e end) bool {
 // A restart after a run shorter than max(StartSecs, 1s) is a failed start:
 // failures+1 and a delay of RestartDelay(failures), or fatal once failures
 // exceeds StartRetries. After a longer run the count starts again from 0
-// and the delay is RestartDelay(1).
+// and the delay is RestartDelay(1). With StartSecs 0 a process that ran
+// is never a failed start: it restarts, never fatal, after
+// RestartDelay(quick) where quick counts the runs shorter than 1s in a row.
 //
-//	decide(web{StartRetries: 3}, 2, end{code: 1, ran: 300ms}) // restart, failures 3, 400ms
-//	decide(web{StartRetries: 3}, 3, end{code: 1, ran: 300ms}) // fatal,   failures 4
-func decide(p *Program, failures int, e end) outcome {
+//	decide(web{StartRetries: 3}, 2, 0, end{code: 1, ran: 300ms}) // restart, failures 3, 400ms
+//	decide(web{StartRetries: 3}, 3, 0, end{code: 1, ran: 300ms}) // fatal,   failures 4
+//	decide(web{StartSecs: 0},    0, 3, end{code: 1, ran: 10ms})  // restart, quick 4, 800ms
+func decide(p *Program, failures, quick int, e end) outcome {
 	if p.Schedule != nil {
 		return outcome{verdict: verdictDone, failures: failures}
 	}
@@ -104,6 +111,13 @@ func decide(p *Program, failures int, e end) outcome {
 		if expected(p, e) {
 			return outcome{verdict: verdictDone, failures: failures}
 		}
+	}
+	if p.StartSecs == 0 && !e.noStart {
+		quick++
+		if e.ran >= minResetWindow {
+			quick = 0
+		}
+		return outcome{verdict: verdictRestart, quick: quick, delay: RestartDelay(quick)}
 	}
 	return restartAfter(p, failures, e.ran)
 }

@@ -33,8 +33,6 @@ func TestDecide(t *testing.T) {
 	with := func(a AutoRestart) Program { p := base; p.AutoRestart = a; return p }
 	scheduled := with(RestartAlways)
 	scheduled.Schedule = Every(time.Minute)
-	zeroSecs := with(RestartAlways)
-	zeroSecs.StartSecs = 0
 	tests := []struct {
 		name     string
 		p        Program
@@ -52,12 +50,38 @@ func TestDecide(t *testing.T) {
 		{"always, expected exit, long run: restart", with(RestartAlways), 0, end{code: 0, ran: long}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
 		{"always, short run: failed start", with(RestartAlways), 0, end{code: 0, ran: short}, outcome{verdict: verdictRestart, failures: 1, delay: 100 * time.Millisecond}},
 		{"retries exhausted: fatal", with(RestartAlways), 3, end{code: 1, ran: short}, outcome{verdict: verdictFatal, failures: 4, reason: reasonRetries}},
-		{"startsecs 0 still counts runs under 1s (Supervisor #1285)", zeroSecs, 3, end{code: 1, ran: short}, outcome{verdict: verdictFatal, failures: 4, reason: reasonRetries}},
-		{"startsecs 0, a run of 1s resets", zeroSecs, 3, end{code: 1, ran: time.Second}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
 		{"scheduled: never restarted", scheduled, 0, end{code: 1, ran: short}, outcome{verdict: verdictDone}},
 	}
 	for _, tt := range tests {
-		if got := decide(&tt.p, tt.failures, tt.e); got != tt.want {
+		if got := decide(&tt.p, tt.failures, 0, tt.e); got != tt.want {
+			t.Errorf("%s: decide = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// startsecs = 0 (issue 14 item 7): a process is RUNNING once spawned, as
+// supervisord, so an immediate exit is not a failed start and never makes
+// the program FATAL; quick runs in a row still double the delay (Supervisor
+// #1285: no spinning), and a spawn error is still a failed start.
+func TestDecideStartSecsZero(t *testing.T) {
+	t.Parallel()
+	short := 10 * time.Millisecond
+	p := Program{AutoRestart: RestartUnexpected, ExitCodes: []int{0}, StartSecs: 0, StartRetries: 3}
+	tests := []struct {
+		name            string
+		failures, quick int
+		e               end
+		want            outcome
+	}{
+		{"an immediate exit restarts", 0, 0, end{code: 1, ran: short}, outcome{verdict: verdictRestart, quick: 1, delay: 100 * time.Millisecond}},
+		{"past startretries still restarts, later", 0, 9, end{code: 1, ran: short}, outcome{verdict: verdictRestart, quick: 10, delay: 30 * time.Second}},
+		{"killed at once restarts too", 0, 3, end{code: 137, sig: 9, ran: short}, outcome{verdict: verdictRestart, quick: 4, delay: 800 * time.Millisecond}},
+		{"a run of 1s resets the delay", 0, 9, end{code: 1, ran: time.Second}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
+		{"an expected exit is done", 0, 2, end{code: 0, ran: short}, outcome{verdict: verdictDone}},
+		{"a spawn error is a failed start", 3, 0, end{code: 127, noStart: true}, outcome{verdict: verdictFatal, failures: 4, reason: reasonRetries}},
+	}
+	for _, tt := range tests {
+		if got := decide(&p, tt.failures, tt.quick, tt.e); got != tt.want {
 			t.Errorf("%s: decide = %+v, want %+v", tt.name, got, tt.want)
 		}
 	}

@@ -34,6 +34,15 @@ type Program struct {
 	Dir  string
 	Cred any
 
+	// Skip, when set, is asked right before every start of the program
+	// (the first and each later one, scheduled runs included), on the
+	// supervisor's goroutine, so it must return quickly (read the
+	// environment, stat a file). skip = true puts the program in Skipped
+	// instead, logged once with why: `when` and `unless` evaluated when
+	// the program is about to start, after first_run and its dependencies.
+	// nil never skips.
+	Skip func() (skip bool, why string)
+
 	// AutoStart starts the program when the supervisor starts. Programs
 	// without it start only on request, or when a started program needs
 	// them (After).
@@ -44,6 +53,9 @@ type Program struct {
 	ExitCodes   []int
 	// StartSecs is how long a process must run to count as started
 	// (supervisord's startsecs); an end before that is a failed start.
+	// 0 counts every spawned process as started at once, as supervisord:
+	// it is RUNNING when spawned, so an immediate exit is an ordinary end
+	// (autorestart applies, with a growing delay) and never makes it FATAL.
 	//lint:ignore ST1011 named after supervisord's startsecs, as the spec key
 	StartSecs time.Duration
 	// StartRetries is how many failed starts in a row are retried before

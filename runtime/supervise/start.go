@@ -26,8 +26,9 @@ func (s *Supervisor) startAll() {
 // The spawn itself happens in startWaiting, once the dependencies are ready.
 func (s *Supervisor) requestStart(p *prog) {
 	switch p.state {
-	case Stopped, Exited, Fatal:
-		p.failures, p.manual, p.waitNoted = 0, false, false
+	case Stopped, Exited, Fatal, Skipped:
+		p.failures, p.quick, p.manual, p.waitNoted = 0, 0, false, false
+		p.skipNoted = "" // asked again: say again why it does not start
 		s.transition(p, Waiting)
 	case Stopping:
 		p.intent = intentRestart
@@ -64,7 +65,9 @@ func (s *Supervisor) startWaiting() {
 				}
 				continue
 			}
-			s.spawn(p)
+			if !s.skipped(p) {
+				s.spawn(p)
+			}
 			again = true
 		}
 	}
@@ -86,10 +89,10 @@ func (s *Supervisor) unready(p *prog) string {
 
 // satisfies reports whether p lets its dependents start: its process is
 // ready (its Ready probe passed, or it has run StartSecs without one), or
-// it ended as expected. A one-shot (autorestart never) without a probe
+// it ended as expected, or it was skipped. A one-shot (autorestart never) without a probe
 // satisfies only once done: "B after oneshot A exited" (Supervisor #122).
 func (p *prog) satisfies() bool {
-	if p.state == Exited {
+	if p.state == Exited || p.state == Skipped {
 		return true
 	}
 	if p.AutoRestart == RestartNever && p.Ready == nil {
@@ -98,15 +101,40 @@ func (p *prog) satisfies() bool {
 	return p.up && (p.state == Starting || p.state == Running)
 }
 
-// spawn starts p's process. A failed spawn is a failed start, with the
-// exit code a shell would give it.
+// skipped asks p's Skip, right before a start: a program it skips goes to
+// Skipped, which satisfies its dependents, and says why once.
+func (s *Supervisor) skipped(p *prog) bool {
+	if p.Skip == nil {
+		return false
+	}
+	skip, why := p.Skip()
+	if !skip {
+		p.skipNoted = ""
+		return false
+	}
+	if why == "" {
+		why = "skipped"
+	}
+	if why != p.skipNoted { // a schedule asks at every run: say it once
+		p.skipNoted = why
+		s.emit(Event{Kind: EventNotStarted, Program: p.Name, Detail: why})
+	}
+	s.transition(p, Skipped)
+	return true
+}
+
+// spawn starts p's process, marked (MarkerEnv) so that what it leaves
+// outside its process group can be found when it stops. A failed spawn is
+// a failed start, with the exit code a shell would give it.
 func (s *Supervisor) spawn(p *prog) {
 	now := s.clock.Now()
-	pid, err := s.spawner.Spawn(&p.Program)
+	q := p.Program
+	q.Env = withMarker(p.Env, p.Name, p.starts+1)
+	pid, err := s.spawner.Spawn(&q)
 	if err != nil {
-		e := end{code: spawnErrorCode(err)}
+		e := end{code: spawnErrorCode(err), noStart: true}
 		s.noteEnd(p, e)
-		s.conclude(p, decide(&p.Program, p.failures, e),
+		s.conclude(p, decide(&p.Program, p.failures, p.quick, e),
 			Event{Kind: EventSpawnFailed, Program: p.Name, Code: e.code, Err: err})
 		return
 	}
@@ -141,7 +169,7 @@ func (s *Supervisor) startSecsElapsed(p *prog) {
 
 func (s *Supervisor) toRunning(p *prog) {
 	s.transition(p, Running)
-	if p.StartSecs >= resetWindow(&p.Program) {
+	if p.StartSecs == 0 || p.StartSecs >= resetWindow(&p.Program) {
 		p.failures = 0 // it started: decide would reset the count at its end anyway
 	}
 	s.emit(Event{Kind: EventRunning, Program: p.Name, Pid: p.pid, Elapsed: s.clock.Now().Sub(p.startedAt)})
@@ -184,7 +212,7 @@ func (s *Supervisor) backoffElapsed(p *prog) {
 // conclude applies a restart verdict to p after its process ended (or
 // never started), emitting ev completed with what comes next.
 func (s *Supervisor) conclude(p *prog, out outcome, ev Event) {
-	p.failures = out.failures
+	p.failures, p.quick = out.failures, out.quick
 	switch out.verdict {
 	case verdictDone:
 		ev.Next = NextDone

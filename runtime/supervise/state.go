@@ -9,6 +9,7 @@ import "fmt"
 //	                    ^                   │  │                   │
 //	                    └──── Backoff <─────┘  └──> Exited/Fatal <─┘
 //	Starting/Running ─stop─> Stopping ─exit─> Stopped (or Waiting/Backoff on restart)
+//	Waiting ─Skip says so─> Skipped ─start─> Waiting
 type State int
 
 const (
@@ -29,10 +30,14 @@ const (
 	Exited
 	// Fatal: gave up (start retries exhausted, or a one-shot failed).
 	Fatal
+	// Skipped: its Skip said no when it was about to start (`when` or
+	// `unless`). Like a one-shot done, it satisfies its dependents and
+	// is not restarted; a request to start it asks Skip again.
+	Skipped
 	numStates
 )
 
-var stateNames = [numStates]string{"stopped", "waiting", "starting", "running", "backoff", "stopping", "exited", "fatal"}
+var stateNames = [numStates]string{"stopped", "waiting", "starting", "running", "backoff", "stopping", "exited", "fatal", "skipped"}
 
 func (s State) String() string {
 	if s >= 0 && s < numStates {
@@ -49,13 +54,14 @@ func (s State) alive() bool {
 // allowed lists, for each state, the states a program may go to next.
 var allowed = [numStates][]State{
 	Stopped:  {Waiting},
-	Waiting:  {Starting, Backoff, Exited, Fatal, Stopped},
+	Waiting:  {Starting, Backoff, Exited, Fatal, Stopped, Skipped},
 	Starting: {Running, Stopping, Backoff, Exited, Fatal},
 	Running:  {Stopping, Backoff, Exited, Fatal},
 	Backoff:  {Waiting, Stopped},
 	Stopping: {Stopped, Waiting, Backoff, Fatal},
 	Exited:   {Waiting},
 	Fatal:    {Waiting},
+	Skipped:  {Waiting},
 }
 
 func transitionAllowed(from, to State) bool {

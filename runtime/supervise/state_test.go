@@ -3,6 +3,7 @@ package supervise
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTransitionTable(t *testing.T) {
@@ -44,6 +45,8 @@ func TestTransitionBumpsGenerationExceptStartingToRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.events.start() // as Run does
+	defer s.events.close(5 * time.Second)
 	p := &prog{Program: Program{Name: "web"}}
 	steps := []struct {
 		to      State
@@ -56,10 +59,12 @@ func TestTransitionBumpsGenerationExceptStartingToRunning(t *testing.T) {
 			t.Errorf("-> %s: gen bumped = %v, want %v", st.to, bumped, st.bumpGen)
 		}
 	}
+	s.events.flush()
 	if len(events) != 0 {
 		t.Fatalf("allowed transitions reported %v", events)
 	}
 	s.transition(p, Running) // Stopped -> Running is not allowed
+	s.events.flush()
 	if p.state != Running || len(events) != 1 || events[0].Kind != EventInternalError ||
 		!strings.Contains(events[0].String(), "web: internal error: unexpected transition stopped -> running") {
 		t.Fatalf("state %s, events %v", p.state, events)

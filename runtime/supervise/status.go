@@ -53,7 +53,7 @@ func (st Status) OK() bool {
 	switch st.State {
 	case Running:
 		return st.Ready && (st.Health == HealthNone || st.Health == HealthHealthy)
-	case Exited:
+	case Exited, Skipped:
 		return true
 	case Stopped:
 		// Stopped by request is not what the spec asked for; a program

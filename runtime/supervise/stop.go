@@ -21,6 +21,8 @@ func (s *Supervisor) beginStop(p *prog, intent stopIntent) {
 	}
 	s.emit(Event{Kind: EventStopping, Program: p.Name, Pid: p.pid, Signal: p.StopSignal, Delay: p.StopWait})
 	s.kill(p, p.StopSignal)
+	p.stopSentTo = map[int]bool{}
+	s.sweep(p, p.starts, p.StopSignal) // what already left the group stops with it
 	s.after(p, timerKill, p.StopWait)
 	if p.following {
 		s.after(p, timerPidPoll, s.opts.PidPoll)
@@ -45,6 +47,7 @@ func (s *Supervisor) killTimeElapsed(p *prog) {
 	switch p.state {
 	case Stopping:
 		s.kill(p, syscall.SIGKILL)
+		s.sweep(p, p.starts, syscall.SIGKILL)
 		what := "group"
 		if p.following {
 			what = fmt.Sprintf("pid %d", p.pid)
@@ -80,6 +83,9 @@ func (s *Supervisor) stopDone(p *prog, e end, ev Event) {
 	if sh := s.shut; sh != nil && sh.fromExit && sh.prog == p {
 		sh.code, sh.fromExit = nonzero(e.code), false
 	}
+	// Before a restart too: the next process must not find the last one's
+	// daemons holding its port.
+	s.sweepEnded(p)
 	switch {
 	case s.shut != nil || p.intent == intentStop:
 		s.emit(ev)

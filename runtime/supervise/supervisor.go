@@ -16,8 +16,12 @@ type Options struct {
 	Signaler  Signaler  // nil: SystemSignaler (kill(2))
 	Clock     Clock     // nil: SystemClock
 	Processes Processes // nil: SystemProcesses (pid files, /proc)
-	// Events receives every event, on the supervisor's goroutine: it must
-	// return quickly (write a line, no more).
+	// Events receives every event, in order, on a goroutine of its own:
+	// the loop queues events and never waits for it, so a write that blocks
+	// (appstart's stdout a full pipe) delays the log, never a stop. The
+	// queue is bounded (maxQueuedEvents; past it events are dropped and
+	// counted in one EventLogDropped). Run waits up to EventFlushWait for
+	// the queue to be written before it returns.
 	Events func(Event)
 	// Hold starts nothing until Start or StartAll: the stage runner starts
 	// the programs first_run `needs`, waits with WaitReady, runs first_run,
@@ -29,6 +33,9 @@ type Options struct {
 	PidPoll      time.Duration // liveness poll of a followed daemon; 0: 100ms
 	PidFileWait  time.Duration // for the daemon's pid file to name a live pid; 0: 10s
 	KillWait     time.Duration // for an exit after SIGKILL before giving up; 0: 5s
+	// EventFlushWait bounds how long Run waits, once everything has
+	// stopped, for the queued events to be written; 0: 2s.
+	EventFlushWait time.Duration
 }
 
 // Result is how the supervisor ended: Code is appstart's exit status.
@@ -57,7 +64,8 @@ type Supervisor struct {
 	groups map[string][]*prog
 	byPid  map[int]*prog
 
-	in     chan any
+	in     *mailbox
+	events *eventLog
 	done   chan struct{}
 	ctx    context.Context // parent of probe checks; cancelled when Run ends
 	cancel context.CancelFunc
@@ -88,7 +96,10 @@ type prog struct {
 	up           bool // ready for dependents and forwarded signals
 	health       HealthState
 	healthFails  int
-	failures     int // failed starts in a row
+	failures     int          // failed starts in a row
+	quick        int          // with StartSecs 0: runs shorter than minResetWindow in a row, for the delay
+	skipNoted    string       // the reason last logged for a skip
+	stopSentTo   map[int]bool // strays sent the stop signal during this stop
 	starts       int
 	intent       stopIntent
 	stopSent     time.Time
@@ -150,14 +161,14 @@ func New(programs []Program, opts Options) (*Supervisor, error) {
 	opts.PidPoll = orDefault(opts.PidPoll, 100*time.Millisecond)
 	opts.PidFileWait = orDefault(opts.PidFileWait, 10*time.Second)
 	opts.KillWait = orDefault(opts.KillWait, 5*time.Second)
+	opts.EventFlushWait = orDefault(opts.EventFlushWait, 2*time.Second)
 
 	s := &Supervisor{
 		opts: opts, spawner: opts.Spawner, signals: opts.Signaler, clock: opts.Clock, procs: opts.Processes,
 		byName: map[string]*prog{}, groups: map[string][]*prog{}, byPid: map[int]*prog{},
-		// Exits come from the reaper: a roomy buffer keeps it from waiting
-		// on the loop during an exit storm (DESIGN.md: at least 2x programs).
-		in:   make(chan any, 1024+2*len(programs)),
-		done: make(chan struct{}),
+		in:     newMailbox(),
+		events: newEventLog(opts.Events),
+		done:   make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	for _, p := range programs {
@@ -184,17 +195,13 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// emit reports an event to the wiring.
+// emit queues an event for the wiring; it never blocks (eventLog).
 func (s *Supervisor) emit(e Event) {
-	if s.opts.Events != nil {
-		s.opts.Events(e)
-	}
+	s.events.add(e)
 }
 
-// send delivers a message to the loop, or drops it once Run has returned.
+// send delivers a message to the loop without ever blocking, or drops it
+// once Run has returned.
 func (s *Supervisor) send(ev any) {
-	select {
-	case s.in <- ev:
-	case <-s.done:
-	}
+	s.in.put(ev)
 }

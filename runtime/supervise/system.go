@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -40,8 +41,13 @@ type SystemProcesses struct{}
 // daemon writes ("1234\n").
 //
 //	SystemProcesses{}.ReadPidFile("/run/apache2/apache2.pid") // 77, nil
+//
+// It runs on the supervisor's loop, so it never waits: the file is opened
+// non-blocking and must be a regular file (a FIFO planted there by the
+// program would otherwise block the open for ever), and only its first
+// 64 bytes are read.
 func (SystemProcesses) ReadPidFile(path string) (int, error) {
-	b, err := os.ReadFile(path)
+	b, err := readSmallFile(path, 64)
 	if err != nil {
 		return 0, fmt.Errorf("cannot read pid file: %w", err)
 	}
@@ -77,4 +83,27 @@ func statAlive(stat []byte) bool {
 	}
 	state := stat[i+2]
 	return state != 'Z' && state != 'X'
+}
+
+// readSmallFile reads up to max bytes of a regular file without ever
+// blocking in open(2) or read(2).
+func readSmallFile(path string, max int) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
+	}
+	b := make([]byte, max)
+	n, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:n], nil
 }
