@@ -785,3 +785,22 @@ healthcheck = { command = ["curl", "-f", "http://127.0.0.1:${PORT}/up"] }
 	_, probs = plan.Bind(environ.New(fx.env), probe)
 	wantProblem(t, probs, at(t, src, "healthcheck =", "programs.web.healthcheck"), "${NOPE} is not set")
 }
+
+// A relative command path is the program's directory's, as exec after
+// chdir (and proc's lookPath) resolve it, not appstart's own.
+func TestBindRelativeCommandFromDirectory(t *testing.T) {
+	fx := newFixture()
+	fx.im.file("/app/code/bin/server", 0o755, 0, 0, "\x7fELF")
+	src := `
+[programs.web]
+command = ["./bin/server", "--port=3000"]
+directory = "/app/code"
+`
+	p := one(t, fx.bindOK(t, src, Input{}), "web")
+	if p.Launch.Path != "/app/code/bin/server" || p.Launch.Argv[0] != "./bin/server" {
+		t.Errorf("Path %q argv[0] %q, want /app/code/bin/server and argv as written", p.Launch.Path, p.Launch.Argv[0])
+	}
+	fx.im.file("/app/code/bin/server", 0o700, 0, 0, "\x7fELF")
+	_, probs := fx.bind(t, src, Input{})
+	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), "/app/code/bin/server is not executable by cloudron")
+}
