@@ -12,6 +12,11 @@ import "bytes"
 //	maskURLPasswords([]byte("dsn=postgres://app:hunter2@db:5432/app")) // "dsn=postgres://app:****@db:5432/app"
 //	maskURLPasswords([]byte("see http://example.com/a@b"))             // unchanged: no userinfo
 func maskURLPasswords(b []byte) []byte {
+	// No '@', no credentials: one fast scan for a byte rare in logs, where
+	// "://" alone is not (the ':' of every timestamp is a candidate).
+	if bytes.IndexByte(b, '@') < 0 {
+		return b
+	}
 	var out []byte // nil until the first replacement
 	last := 0      // b[:last] is in out
 	for i := 0; ; {
