@@ -34,6 +34,7 @@ import (
 //	message = ["https"]             # (or one string) substrings both outputs must hold; required when refused
 //	args = ["--only", "wrker"]      # flags given to both check and run
 //	env = ["FEATURE=1"]             # the container's environment, over harness.DefaultEnv
+//	run_env = ["CLOUDRON_X=1"]      # set for run only: what the platform sets at run time, absent at build
 //	modes = { "bin/serve" = "0744" } # file modes in /app/pkg (git keeps only 0644 and 0755)
 //	files = { "/run/x" = '^re$' }   # when run is ok: files whose content must match, while it runs
 //	absent = ["/app/data/.secret"]  # after run: /app/data paths that must not exist
@@ -112,6 +113,7 @@ type agreeExpect struct {
 	Message stringList        `toml:"message"`
 	Args    []string          `toml:"args"`
 	Env     []string          `toml:"env"`
+	RunEnv  []string          `toml:"run_env"`
 	Modes   map[string]string `toml:"modes"`
 	Files   map[string]string `toml:"files"`
 	Absent  []string          `toml:"absent"`
@@ -276,7 +278,7 @@ func runCase(bin, pkg, data string, ex agreeExpect, progs []string) (res agreeRe
 	argv := append([]string{"/bin/sh", "-c", `read -r go && exec /app/bin/appstart run "$@"`, "agree"}, ex.Args...)
 	in, err := harness.Launch(harness.Options{
 		Argv:     argv,
-		Env:      caseEnv(ex.Env),
+		Env:      caseEnv(append(slices.Clone(ex.Env), ex.RunEnv...)),
 		PkgDir:   pkg,
 		DataDir:  data,
 		Binaries: map[string]string{"/app/bin/appstart": bin},
@@ -288,7 +290,14 @@ func runCase(bin, pkg, data string, ex agreeExpect, progs []string) (res agreeRe
 	defer in.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), harness.ExecTimeout)
-	cr, err := in.Exec(ctx, append([]string{"/app/bin/appstart", "check"}, ex.Args...)...)
+	// check runs as `docker build` would: without what the platform sets.
+	checkArgv := []string{"/usr/bin/env"}
+	for _, kv := range ex.RunEnv {
+		name, _, _ := strings.Cut(kv, "=")
+		checkArgv = append(checkArgv, "-u", name)
+	}
+	checkArgv = append(checkArgv, "/app/bin/appstart", "check")
+	cr, err := in.Exec(ctx, append(checkArgv, ex.Args...)...)
 	cancel()
 	if err != nil {
 		return agreeResult{err: fmt.Errorf("check: %w", err)}

@@ -3,8 +3,10 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
+	"appstart/runtime/resolve"
 	"appstart/runtime/spec"
 )
 
@@ -35,8 +37,10 @@ func loadSpec(std IO, config string) (*spec.Spec, string, bool) {
 	return s, path, true
 }
 
-// Check is `appstart check`: the spec, then the image it will run in,
-// every problem printed; 0 when a start would find none of them.
+// Check is `appstart check`: the spec, then the image it will run in, by
+// the road run takes (resolve, then bind the programs), with placeholder
+// values for the variables the platform sets at run time. Every problem is
+// printed; 0 means a start would find none of them.
 func Check(opts CheckOptions, std IO) int {
 	if !opts.applyEnvFiles(&std) {
 		return ExitProblems
@@ -52,15 +56,27 @@ func Check(opts CheckOptions, std IO) int {
 	for _, w := range s.Warnings {
 		fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
 	}
-	if problems := imageCheck(s, std.Env, systemUsers()); len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintf(std.Stderr, "%s: %s\n", path, p)
-		}
-		fmt.Fprintf(std.Stderr, "appstart: %s: %d problem(s) with the image\n", path, len(problems))
+	plan, probs := resolve.Resolve(s, resolve.System(std.Env), opts.resolveInput(resolve.Check))
+	env := plan.CheckEnv()
+	_, bound := plan.Bind(env, nil)
+	if probs = resolve.Merge(probs, bound); probs != nil {
+		reportProblems(std.Stderr, path, probs)
 		return ExitProblems
 	}
 	fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs)\n", path, len(s.Programs))
 	return ExitOK
+}
+
+// reportProblems prints every problem resolution found, then their count:
+// check, plan and run say the same words for the same spec.
+func reportProblems(w io.Writer, path string, probs *resolve.Problems) {
+	fmt.Fprintln(w, probs.Error())
+	fmt.Fprintf(w, "appstart: %s: %d problem(s)\n", path, probs.Count())
+}
+
+// resolveInput is what the command line adds to the spec, for resolve.
+func (in Inputs) resolveInput(m resolve.Mode) resolve.Input {
+	return resolve.Input{Mode: m, Only: in.Only, Until: in.Until}
 }
 
 func getenvFrom(env []string) func(string) string {

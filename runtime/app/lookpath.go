@@ -14,11 +14,11 @@ func mergeEnv(base, over []string) []string {
 	out := make([]string, 0, len(base)+len(over))
 	set := map[string]bool{}
 	for _, kv := range over {
-		k, _, _ := cut(kv)
+		k, _, _ := strings.Cut(kv, "=")
 		set[k] = true
 	}
 	for _, kv := range base {
-		if k, _, _ := cut(kv); !set[k] {
+		if k, _, _ := strings.Cut(kv, "="); !set[k] {
 			out = append(out, kv)
 		}
 	}

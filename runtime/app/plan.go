@@ -6,11 +6,14 @@ import (
 	"strings"
 
 	"appstart/runtime/environ"
+	"appstart/runtime/resolve"
 	"appstart/runtime/stage"
 )
 
 // Plan is `appstart plan`: what `run` with the same inputs would do right
 // now, in order, changing nothing (the first thing to run in a debug shell).
+// It takes run's road: the same resolution and the same problems, then the
+// stages as a dry run, then the programs bound to the environment they made.
 func Plan(in Inputs, std IO) int {
 	if !in.applyEnvFiles(&std) {
 		return ExitProblems
@@ -19,9 +22,10 @@ func Plan(in Inputs, std IO) int {
 	if !ok {
 		return ExitProblems
 	}
-	if err := checkOnly(s, in.Only); err != nil {
-		fmt.Fprintf(std.Stderr, "appstart plan: %v\n", err)
-		return ExitUsage
+	plan, probs := resolve.Resolve(s, resolve.System(std.Env), in.resolveInput(resolve.Run))
+	if probs != nil {
+		reportProblems(std.Stderr, path, probs)
+		return ExitProblems
 	}
 	fmt.Fprintf(std.Stdout, "spec: %s\n", path)
 	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), DryRun: true,
@@ -36,23 +40,20 @@ func Plan(in Inputs, std IO) int {
 		fmt.Fprintf(std.Stdout, "then stop after stage %s (--until)\n", in.Until)
 		return ExitOK
 	}
-	progs, err := programs(s, e.Vars, systemUsers(), nil)
-	if err == nil && in.Only != "" {
-		progs, err = onlyProgram(progs, in.Only)
-	}
-	if err != nil {
-		fmt.Fprintf(std.Stderr, "appstart plan: %v\n", err)
+	progs, probs := plan.Bind(e.Vars, nil)
+	if probs != nil {
+		reportProblems(std.Stderr, path, probs)
 		return ExitProblems
 	}
 	mask := e.Vars.Masker()
 	fmt.Fprintln(std.Stdout, "programs:")
 	for _, p := range progs {
-		l, _ := p.Cred.(launch)
-		user := "root"
-		if l.cred != nil {
-			user = fmt.Sprintf("uid %d gid %d groups %v", l.cred.Uid, l.cred.Gid, l.cred.Groups)
+		l := p.Launch
+		user := fmt.Sprintf("%s (uid %d gid %d groups %v)", l.User.Name, l.User.Uid, l.User.Gid, l.User.Groups)
+		if l.KeepIdentity {
+			user = "root"
 		}
-		dir := p.Dir
+		dir := l.Dir
 		if dir == "" {
 			dir = "(appstart's)"
 		}
@@ -60,8 +61,8 @@ func Plan(in Inputs, std IO) int {
 		if len(p.After) > 0 {
 			after = " after " + strings.Join(p.After, ", ")
 		}
-		fmt.Fprintf(std.Stdout, "  %s: %s\n    as %s in %s%s; autorestart %s, stop %s then SIGKILL after %s\n",
-			p.Name, mask.Mask(strings.Join(p.Argv, " ")), user, dir, after, p.AutoRestart, sigName(p.StopSignal), p.StopWait)
+		fmt.Fprintf(std.Stdout, "  %s: %s\n    %s as %s in %s%s; autorestart %s, stop %s then SIGKILL after %s\n",
+			p.Name, mask.Mask(strings.Join(l.Argv, " ")), l.Path, user, dir, after, p.AutoRestart, sigName(p.StopSignal), p.StopWait)
 	}
 	return ExitOK
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sync/atomic"
+	"strings"
 	"syscall"
 	"time"
 
@@ -14,6 +14,7 @@ import (
 	"appstart/runtime/environ"
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
+	"appstart/runtime/resolve"
 	"appstart/runtime/spec"
 	"appstart/runtime/stage"
 	"appstart/runtime/supervise"
@@ -54,23 +55,30 @@ func Run(in Inputs, std IO) int {
 	return r.run(sigs)
 }
 
-// runner is one `appstart run`: the stages, then the supervisor.
+// runner is one `appstart run`. Its lifecycle is fixed, and reads in
+// order in run: reaper, spec, resolve (every problem a start could hit,
+// before anything changes), the env stages, bind the programs to the
+// environment they made, build the supervisor (held), the hook stages with
+// a handle to it (first_run's needs), then start and wait.
 type runner struct {
 	std    IO
 	flags  Inputs
 	log    *logger
 	reaper *proc.Reaper
 	spec   *spec.Spec
+	plan   *resolve.Plan
 	env    *stage.Env
 	sink   *logfwd.Sink
 	spawn  *spawner
 
-	srv     *control.Server
-	sup     atomic.Pointer[supervise.Supervisor]
-	result  chan supervise.Result
-	done    chan struct{}
+	sup    *supervise.Supervisor // nil until built, then never changed
+	srv    *control.Server
+	result chan supervise.Result
+	done   chan struct{}
+	// built hands the supervisor to dispatch, the one goroutine that
+	// routes signals and orphans' exits to it.
+	built   chan *supervise.Supervisor
 	orphans chan proc.Exit
-	ctx     context.Context // the run's: cancelled once the programs have ended
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
@@ -78,11 +86,15 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	// limit they guard against is only ever hit by programs, which start
 	// after the stages.
 	go reserveThreads(spareThreads)
-	r.orphans = make(chan proc.Exit, 256)
+	r.orphans = make(chan proc.Exit)
+	r.done = make(chan struct{})
+	defer close(r.done)
+	// The reaper waits for dispatch to take each orphan (never dropped);
+	// dispatch never blocks, so neither does the reaper for long.
 	reaper, err := proc.NewReaper(proc.Options{OnOrphan: func(e proc.Exit) {
 		select {
-		case r.orphans <- e: // a followed daemon's end reaches its program
-		default:
+		case r.orphans <- e:
+		case <-r.done:
 		}
 	}})
 	if err == nil {
@@ -93,17 +105,21 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return ExitInternal
 	}
 	r.reaper = reaper
+	if p := reaper.ProcProblem(); p != "" {
+		r.log.printf("%s", p) // issue 14: a foreign /proc is never read for leftovers
+	}
 
 	s, path, ok := loadSpec(r.std, r.flags.Config)
 	if !ok {
 		return ExitProblems
 	}
 	r.spec = s
-	// A typo in --only is said before any stage changes anything.
-	if err := checkOnly(s, r.flags.Only); err != nil {
-		r.log.printf("%v", err)
-		return ExitUsage
+	plan, probs := resolve.Resolve(s, resolve.System(r.std.Env), r.flags.resolveInput(resolve.Run))
+	if probs != nil {
+		reportProblems(r.std.Stderr, path, probs)
+		return ExitProblems
 	}
+	r.plan = plan
 	// One appstart per spec: a second `appstart run` in a debug shell would
 	// fight the first over ports, pid files and the control socket.
 	release, _, err := control.Lock(control.LockPath(control.DefaultDir, path))
@@ -119,83 +135,113 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 			r.log.printf("created /app/data: no volume is mounted, so its data ends with the container")
 		}
 	}
-	if err := missingVars(s, r.std.Env); err != nil {
-		r.log.printf("%v", err)
-		return ExitProblems
-	}
 	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
 	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
 	r.spawn = &spawner{reaper: reaper, sink: r.sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
-	r.done = make(chan struct{})
-	defer close(r.done)
 
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	r.ctx = ctx
+	// TERM or INT during the stages cancels them (the start is cut short);
+	// the run's own context ends only once the programs have.
+	runCtx, endRun := context.WithCancel(context.Background())
+	defer endRun()
+	stagesCtx, cancelStages := context.WithCancelCause(runCtx)
+	defer cancelStages(nil)
 	stopped := make(chan syscall.Signal, 1)
-	go r.intake(sigs, cancel, stopped)
+	r.built = make(chan *supervise.Supervisor)
+	go r.dispatch(sigs, cancelStages, stopped)
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
 		Log: r.log.printf, Needs: r.needs}
-	sum, err := stage.Run(ctx, r.env, r.flags.Until)
-	if err != nil {
-		code := ExitProblems
-		select {
-		case sig := <-stopped:
-			code = 128 + int(sig) // the start was cut off by a stop request
-		default:
-		}
+	until := r.flags.Until
+	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {
+		return r.cutShort(err, stopped)
+	}
+	if envUntil(until) != stage.LastEnvStage {
+		return r.stopAt(until)
+	}
+	progs, probs := plan.Bind(r.env.Vars, commandProbe(reaper))
+	if probs != nil {
+		reportProblems(r.std.Stderr, path, probs)
+		r.stopEarly()
+		return ExitProblems
+	}
+	if err := r.buildSupervisor(runCtx, progs); err != nil {
 		r.log.printf("%v", err)
 		r.stopEarly()
-		return code
+		return ExitProblems
+	}
+	sum, err := stage.RunFrom(stagesCtx, r.env, stage.LastEnvStage, until)
+	if err != nil {
+		return r.cutShort(err, stopped)
 	}
 	r.log.printf("%s", sum)
-	if r.flags.Until != "" && r.flags.Until != "programs" {
-		r.log.printf("stopped after stage %s (--until)", r.flags.Until)
-		r.stopEarly()
-		return ExitOK
+	if until != "" && until != "programs" {
+		return r.stopAt(until)
 	}
 	r.protectFromOOM()
-	sup := r.sup.Load()
-	if sup == nil {
-		if sup, err = r.startSupervisor(ctx); err != nil {
-			r.log.printf("%v", err)
-			return ExitProblems
-		}
-	}
-	if err := sup.StartAll(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	if err := r.sup.StartAll(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.printf("%v", err)
 	}
 	res := <-r.result
-	cancel(nil) // followers forward what is left of their files, then end
+	endRun() // followers forward what is left of their files, then end
 	r.finish()
 	return res.Code
 }
 
-// startSupervisor builds the programs from the environment the stages made
-// and runs the supervisor in Hold mode: nothing starts until Start/StartAll.
-func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, error) {
-	progs, err := programs(r.spec, r.env.Vars, systemUsers(), commandProbe(r.reaper))
-	if err != nil {
-		return nil, err
-	}
-	if r.flags.Only != "" {
-		if progs, err = onlyProgram(progs, r.flags.Only); err != nil {
-			return nil, err
+// envUntil is the last env stage to run for --until: LastEnvStage, or an
+// earlier stage --until names.
+func envUntil(until string) string {
+	for _, name := range spec.Stages {
+		if name == until {
+			return until
+		}
+		if name == stage.LastEnvStage {
+			break
 		}
 	}
-	sup, err := supervise.New(progs, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.log.event, Hold: true})
-	if err != nil {
-		return nil, err
+	return stage.LastEnvStage
+}
+
+// cutShort ends a start whose stages failed or were stopped by a signal
+// (128+signal, as a shell reports it).
+func (r *runner) cutShort(err error, stopped <-chan syscall.Signal) int {
+	code := ExitProblems
+	select {
+	case sig := <-stopped:
+		code = 128 + int(sig)
+	default:
 	}
+	r.log.printf("%v", err)
+	r.stopEarly()
+	return code
+}
+
+func (r *runner) stopAt(until string) int {
+	r.log.printf("stopped after stage %s (--until)", until)
+	r.stopEarly()
+	return ExitOK
+}
+
+// buildSupervisor makes the supervisor from the bound programs, held:
+// nothing starts until first_run's needs or StartAll. Its control socket
+// and the logfiles followers start with it, before any program.
+func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) error {
+	r.spawn.launches = make(map[string]resolve.Launch, len(progs))
+	sps := make([]supervise.Program, len(progs))
+	for i, p := range progs {
+		r.spawn.launches[p.Name] = p.Launch
+		sps[i] = p.Program
+	}
+	sup, err := supervise.New(sps, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.log.event, Hold: true})
+	if err != nil {
+		return err
+	}
+	r.sup = sup
 	r.result = make(chan supervise.Result, 1)
+	r.built <- sup
 	go r.spawn.forward(sup, r.done)
-	go routeOrphans(sup, r.orphans, r.done)
 	go func() { r.result <- sup.Run(ctx) }()
-	r.sup.Store(sup)
-	// Before any program starts, first_run's `needs` included.
 	r.sink.SetMasker(r.env.Vars.Masker()) // stdout and `appstart logs` alike (issue 14)
-	follow(r.ctx, r.spec, r.env.Vars, r.sink, r.log)
+	follow(ctx, r.spec, r.env.Vars, r.sink, r.log)
 	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker(), orphans: r.reaper.Orphans})
 	if err != nil {
 		// The programs still run; only `appstart status` and friends are lost.
@@ -204,30 +250,23 @@ func (r *runner) startSupervisor(ctx context.Context) (*supervise.Supervisor, er
 		r.srv = srv
 		go srv.Serve(ctx)
 	}
-	return sup, nil
+	return nil
 }
 
 // needs is first_run's `needs`: start those programs now and wait until they
 // are ready; they then keep running as normal programs.
 func (r *runner) needs(ctx context.Context, names []string) error {
-	sup := r.sup.Load()
-	if sup == nil {
-		var err error
-		if sup, err = r.startSupervisor(ctx); err != nil {
-			return err
-		}
-	}
-	if err := sup.Start(ctx, names...); err != nil {
+	if err := r.sup.Start(ctx, names...); err != nil {
 		return err
 	}
-	return sup.WaitReady(ctx, names, needsTimeout)
+	return r.sup.WaitReady(ctx, names, needsTimeout)
 }
 
 // stopEarly stops programs a failed or --until start had already begun
 // (first_run's needs), then anything left in the container.
 func (r *runner) stopEarly() {
-	if sup := r.sup.Load(); sup != nil {
-		sup.Signal(syscall.SIGTERM)
+	if r.sup != nil {
+		r.sup.Signal(syscall.SIGTERM)
 		<-r.result
 	}
 	r.finish()
@@ -245,19 +284,24 @@ func (r *runner) finish() {
 	_ = r.sink.Drain(ctx)
 }
 
-// intake turns caught signals into action: before the supervisor exists,
-// TERM/INT cancel the stages; after, every signal goes to the supervisor
-// (TERM/INT stop, the rest are forwarded). SIGPIPE is appstart's own.
-func (r *runner) intake(sigs <-chan os.Signal, cancel context.CancelCauseFunc, stopped chan<- syscall.Signal) {
+// dispatch is the one goroutine that hands the supervisor, once built,
+// what other goroutines receive: signals (TERM and INT stop, the rest are
+// forwarded) and the reaper's orphans (a followed daemon's end reaches its
+// program). TERM and INT also cut the stages short while they run. Before
+// the supervisor exists no program does, so an orphan concerns no one.
+// SIGPIPE is appstart's own.
+func (r *runner) dispatch(sigs <-chan os.Signal, cancelStages context.CancelCauseFunc, stopped chan<- syscall.Signal) {
+	var sup *supervise.Supervisor
 	for {
 		select {
+		case sup = <-r.built:
+		case e := <-r.orphans:
+			if sup != nil {
+				sup.Exited(e.Pid, e.Code, e.Signal)
+			}
 		case sig := <-sigs:
 			s, ok := sig.(syscall.Signal)
 			if !ok || s == syscall.SIGPIPE {
-				continue
-			}
-			if sup := r.sup.Load(); sup != nil {
-				sup.Signal(s)
 				continue
 			}
 			if s == syscall.SIGTERM || s == syscall.SIGINT {
@@ -265,20 +309,12 @@ func (r *runner) intake(sigs <-chan os.Signal, cancel context.CancelCauseFunc, s
 				case stopped <- s:
 				default:
 				}
-				cancel(fmt.Errorf("stopped by %s during the start", sigName(s)))
+				cancelStages(fmt.Errorf("stopped by %s during the start", sigName(s)))
+			}
+			if sup != nil {
+				sup.Signal(s)
 			}
 		case <-r.done:
-			return
-		}
-	}
-}
-
-func routeOrphans(sup *supervise.Supervisor, orphans <-chan proc.Exit, done <-chan struct{}) {
-	for {
-		select {
-		case e := <-orphans:
-			sup.Exited(e.Pid, e.Code, e.Signal)
-		case <-done:
 			return
 		}
 	}
@@ -293,21 +329,21 @@ func (s reaperSignaler) Kill(pid int, sig syscall.Signal) error {
 	return s.r.Signal(pid, sig)
 }
 
-// commandProbe runs a command check through the reaper with the program's
-// environment: exit 0 passes.
-func commandProbe(r *proc.Reaper) func(spec.Command, []string) supervise.Probe {
-	return func(c spec.Command, env []string) supervise.Probe {
-		argv := c.Argv
-		if c.Shell != "" {
-			argv = []string{"/bin/sh", "-c", c.Shell}
+// commandProbe runs a command check through the reaper as the program's
+// user, with the program's environment: exit 0 passes.
+func commandProbe(r *proc.Reaper) resolve.CommandProbe {
+	return func(argv, env []string, l resolve.Launch) supervise.Probe {
+		c := proc.Cmd{Path: argv[0], Args: argv, Env: env}
+		if !l.KeepIdentity {
+			c.Cred = &proc.Cred{Uid: l.User.Uid, Gid: l.User.Gid, Groups: l.User.Groups}
 		}
 		return supervise.ProbeFunc(func(ctx context.Context) error {
-			e, err := r.Run(ctx, proc.Cmd{Path: argv[0], Args: argv, Env: env})
+			e, err := r.Run(ctx, c)
 			if err != nil {
 				return err
 			}
 			if e.Code != 0 {
-				return fmt.Errorf("%s: %s", c.String(), e)
+				return fmt.Errorf("%s: %s", strings.Join(argv, " "), e)
 			}
 			return nil
 		})

@@ -6,28 +6,22 @@ import (
 
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
+	"appstart/runtime/resolve"
 	"appstart/runtime/supervise"
 	"appstart/runtime/sysx"
 )
 
-// launch is what a supervise.Program carries in Cred: everything the spawner
-// needs that the supervisor never looks at.
-type launch struct {
-	cred   *proc.Cred
-	prefix string // "" with one program: its stdio is appstart's own
-	// noNewPrivs is the program's no_new_privs key (prctl(2)
-	// PR_SET_NO_NEW_PRIVS, set in the child before exec).
-	noNewPrivs bool
-}
-
 // spawner starts programs through the reaper and hands each exit to the
 // supervisor, so the reaper stays the only waiter (DESIGN.md).
 type spawner struct {
-	reaper *proc.Reaper
-	sink   *logfwd.Sink
-	exits  chan proc.Exit
-	stdout *os.File
-	stderr *os.File
+	// launches are the resolved programs by name: how each is made, which
+	// the supervisor never looks at.
+	launches map[string]resolve.Launch
+	reaper   *proc.Reaper
+	sink     *logfwd.Sink
+	exits    chan proc.Exit
+	stdout   *os.File
+	stderr   *os.File
 	// resetOOM: appstart lowered its own oom_score_adj, which children
 	// inherit; each program gets 0 back (raising needs no privilege).
 	resetOOM bool
@@ -44,13 +38,19 @@ func (s *spawner) Spawn(p *supervise.Program) (int, error) {
 }
 
 func (s *spawner) spawn(p *supervise.Program) (int, error) {
-	l, _ := p.Cred.(launch)
-	c := proc.Cmd{Path: p.Argv[0], Args: p.Argv, Env: p.Env, Dir: p.Dir, Cred: l.cred, Setpgid: true, NoNewPrivs: l.noNewPrivs}
-	if l.prefix == "" {
+	l, ok := s.launches[p.Name]
+	if !ok {
+		return 0, fmt.Errorf("cannot start %s: no such program was resolved", p.Name)
+	}
+	c := proc.Cmd{Path: l.Path, Args: l.Argv, Env: l.Env, Dir: l.Dir, Setpgid: true, NoNewPrivs: l.NoNewPrivs}
+	if !l.KeepIdentity {
+		c.Cred = &proc.Cred{Uid: l.User.Uid, Gid: l.User.Gid, Groups: l.User.Groups}
+	}
+	if l.LogLabel == "" {
 		c.Stdout, c.Stderr = s.stdout, s.stderr
 		return s.reaper.Spawn(c, s.exits)
 	}
-	out, _, err := s.sink.Pipe(p.Name, l.prefix)
+	out, _, err := s.sink.Pipe(p.Name, logfwd.FormatPrefix(logfwd.DefaultFormat, l.LogLabel))
 	if err != nil {
 		return 0, fmt.Errorf("cannot make log pipe for %s: %w", p.Name, err)
 	}

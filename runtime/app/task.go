@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"syscall"
 
 	"appstart/runtime/environ"
 	"appstart/runtime/proc"
+	"appstart/runtime/resolve"
 	"appstart/runtime/spec"
 	"appstart/runtime/stage"
 	"appstart/runtime/sysx"
@@ -29,50 +32,39 @@ func Task(opts TaskOptions, std IO) int {
 		fmt.Fprintf(std.Stderr, "appstart task: no [tasks.%s] in the spec%s\n", opts.Name, taskNames(s))
 		return ExitUsage
 	}
+	// The task's own problems stop it; the rest of the spec's (a template
+	// the programs need) are the start's business, not a task's.
+	plan, _ := resolve.Resolve(s, resolve.System(std.Env), resolve.Input{Mode: resolve.Run})
 	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), ReadOnly: true,
 		Log: func(f string, a ...any) { fmt.Fprintf(std.Stderr, "appstart: "+f+"\n", a...) }}
-	if _, err := stage.Run(context.Background(), e, "workers"); err != nil {
+	if _, err := stage.Run(context.Background(), e, stage.LastEnvStage); err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
 		return ExitProblems
 	}
-	u, err := systemUsers().lookup(t.User)
+	l, err := plan.BindTask(t, e.Vars)
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return proc.CodeNotFound
+		case errors.Is(err, fs.ErrPermission):
+			return proc.CodeNotExecutable
+		}
 		return ExitProblems
 	}
-	env := e.Vars.Clone()
-	for _, kv := range u.Env() {
-		k, v, _ := cut(kv)
-		env.Set(environ.Var{Name: k, Value: v, Source: environ.Program})
-	}
-	if err := env.AddEntries("tasks."+t.Name+".environment", toPairs(t.Environment), environ.Program); err != nil {
-		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
-		return ExitProblems
-	}
-	argv, err := commandArgv(t.Command, env)
-	if err != nil {
-		fmt.Fprintf(std.Stderr, "appstart task %s: command: %v\n", t.Name, err)
-		return ExitProblems
-	}
-	envList := env.Environ()
-	path, err := lookPath(argv[0], envList)
-	if err != nil {
-		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)
-		return proc.CodeNotFound
-	}
-	if t.Directory != "" {
-		if err := syscall.Chdir(t.Directory); err != nil {
-			fmt.Fprintf(std.Stderr, "appstart task %s: cannot enter %s: %v\n", t.Name, t.Directory, err)
+	if l.Dir != "" {
+		if err := syscall.Chdir(l.Dir); err != nil {
+			fmt.Fprintf(std.Stderr, "appstart task %s: cannot enter %s: %v\n", t.Name, l.Dir, err)
 			return ExitProblems
 		}
 	}
-	if err := sysx.DropTo(u.Uid, u.Gid, u.Groups); err != nil {
+	if err := sysx.DropTo(l.User.Uid, l.User.Gid, l.User.Groups); err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: cannot drop to %s: %v\n", t.Name, t.User, err)
 		return ExitProblems
 	}
-	err = syscall.Exec(path, argv, envList)
-	fmt.Fprintf(std.Stderr, "appstart task %s: cannot exec %s: %v\n", t.Name, argv[0], err)
-	return 126
+	err = syscall.Exec(l.Path, l.Argv, l.Env)
+	fmt.Fprintf(std.Stderr, "appstart task %s: cannot exec %s: %v\n", t.Name, l.Path, err)
+	return proc.CodeNotExecutable
 }
 
 func taskNames(s *spec.Spec) string {

@@ -10,7 +10,7 @@ func checkCmd() command {
 func checkMain(std app.IO, args []string) int {
 	f := newFlags("check", std)
 	var opts app.CheckOptions
-	f.inputs(&opts.Inputs, false)
+	f.inputs(&opts.Inputs, true)
 	f.BoolVar(&opts.SpecOnly, "spec-only", false, "validate the spec alone, not the image it runs in (users, commands, template sources)")
 	pos, code, ok := f.parse(args)
 	if !ok {

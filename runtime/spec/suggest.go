@@ -73,8 +73,3 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
-
-// DidYouMean returns `, did you mean "x"?` for the candidate closest to s,
-// or "" when none is close: the same suggestion a spec key gets, for names
-// given elsewhere (run --only, a control command's program).
-func DidYouMean(s string, candidates []string) string { return didYouMean(s, candidates) }
