@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -64,7 +65,9 @@ func (p *Plan) Bind(vars *environ.Env, probe CommandProbe) ([]Program, *Problems
 		if p.Input.Only != "" && sp.Name != strings.SplitN(p.Input.Only, ":", 2)[0] {
 			continue
 		}
-		if skippedByEnv(sp.When, sp.Unless, vars.Lookup) {
+		// check judges every program: a condition off at build time may be
+		// on at run time (an optional addon).
+		if p.Input.Mode != Check && skippedByEnv(sp.When, sp.Unless, vars.Lookup) {
 			continue
 		}
 		at := "programs." + sp.Name
@@ -237,7 +240,7 @@ func (p *Plan) probe(pr spec.Probe, l Launch, path string, run CommandProbe) (su
 		return nil, err.Error()
 	}
 	if run == nil { // check and plan: nothing runs
-		return supervise.ProbeFunc(nil), ""
+		return supervise.ProbeFunc(func(context.Context) error { return nil }), ""
 	}
 	return run(argv, l.Env, l), ""
 }

@@ -13,7 +13,7 @@
 //
 //	plan, problems := resolve.Resolve(s, resolve.System(env), resolve.Input{Mode: resolve.Check})
 //	// problems[0].String(): "appstart.toml:9: programs.web.command: /app/code/start.sh is not executable by cloudron (uid 1000): mode -rwxr--r-- owned by uid 0"
-//	progs, err := plan.Bind(vars) // after the env stages, in run
+//	progs, problems := plan.Bind(vars, probe) // after the env stages, in run
 //
 // Facts are injected, so everything here is tested without root.
 package resolve
