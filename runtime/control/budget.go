@@ -1,8 +1,10 @@
 package control
 
 import (
+	"bytes"
 	"net"
 	"slices"
+	"syscall"
 	"time"
 )
 
@@ -12,10 +14,10 @@ import (
 // "busy"). A connection goes through up to two budgets:
 //
 //   - Pending, until its request line is read (MaxPending): when full, a
-//     newcomer takes the place of the connection that has waited longest
-//     for its line, which is told busy. A real client writes its request
-//     right after connect, so idle connections cannot keep it out, and a
-//     flood costs at most MaxPending waiting handlers.
+//     newcomer takes the place of the oldest connection that has sent
+//     nothing, which is told busy (see admit). A real client writes its
+//     request right after connect, so idle connections cannot keep it out,
+//     and a flood costs at most MaxPending waiting handlers.
 //   - Then by operation: a status is answered at once, under no budget (it
 //     is read from memory in microseconds, and every status first came
 //     through the pending budget); a follower takes one of MaxFollowers
@@ -31,26 +33,95 @@ import (
 // guarded by Server.mu.
 type conn struct {
 	c       *net.UnixConn
-	budget  *int // the counter it holds a slot of; nil for none
-	evicted bool // its pending slot went to a newcomer
+	since   time.Time // accepted
+	budget  *int      // the counter it holds a slot of; nil for none
+	evicted bool      // its pending slot went to a newcomer
 }
 
-// admit gives a new connection a pending slot, taking that of the oldest
-// pending connection if there is none free.
+// admit gives a new connection a pending slot. When none is free, it
+// takes that of the oldest pending connection that is idle: pending for
+// idleAfter or more with no request line waiting to be read (it sent
+// nothing, or half a line its handler already took). A younger connection
+// may be a client between its connect and its write, and one whose line
+// waits is about to be served, so if there is no idle one the newcomer
+// waits for a slot, up to admitWait, then takes the oldest's anyway: a
+// burst of real clients is served whole, and no kind of flood holds the
+// slots for longer than that.
 func (s *Server) admit(c *net.UnixConn) *conn {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cn := &conn{c: c}
-	c.SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
-	if len(s.pending) >= s.opts.MaxPending {
-		old := s.pending[0]
-		s.pending = s.pending[1:]
-		old.evicted = true
-		// Wakes its handler's read at once; the handler then says busy.
-		old.c.SetReadDeadline(time.Unix(1, 0))
+	now := time.Now()
+	cn := &conn{c: c, since: now}
+	c.SetReadDeadline(now.Add(s.opts.ReadTimeout))
+	deadline := now.Add(admitWait)
+	for {
+		s.mu.Lock()
+		if len(s.pending) < s.opts.MaxPending {
+			s.pending = append(s.pending, cn)
+			s.mu.Unlock()
+			return cn
+		}
+		now := time.Now()
+		victim := slices.IndexFunc(s.pending, func(p *conn) bool {
+			return now.Sub(p.since) >= idleAfter && !lineWaiting(p.c)
+		})
+		if victim < 0 && !now.Before(deadline) {
+			victim = 0
+		}
+		if victim >= 0 {
+			old := s.pending[victim]
+			s.pending = slices.Delete(s.pending, victim, victim+1)
+			old.evicted = true
+			// Wakes its handler's read at once; the handler then says busy.
+			old.c.SetReadDeadline(time.Unix(1, 0))
+			s.pending = append(s.pending, cn)
+			s.mu.Unlock()
+			return cn
+		}
+		s.mu.Unlock()
+		t := time.NewTimer(idleAfter / 2)
+		select {
+		case <-s.left:
+		case <-t.C:
+		case <-s.base.Done():
+		}
+		t.Stop()
 	}
-	s.pending = append(s.pending, cn)
-	return cn
+}
+
+// Tuning of admit: a client writes its request within microseconds of its
+// connect, so 20 ms without one is idle; 100 ms is the longest a newcomer
+// waits for a slot (the accept loop waits with it).
+const (
+	idleAfter = 20 * time.Millisecond
+	admitWait = 100 * time.Millisecond
+)
+
+// lineWaiting reports whether c holds unread bytes with a newline in the
+// first peekSize (or that many without one: a long request on its way),
+// without taking them.
+func lineWaiting(c *net.UnixConn) bool {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return false
+	}
+	var b [peekSize]byte
+	n := 0
+	raw.Control(func(fd uintptr) {
+		n, _, _ = syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	})
+	return n == peekSize || n > 0 && bytes.IndexByte(b[:n], '\n') >= 0
+}
+
+const peekSize = 1024
+
+// leftPending tells a waiting admit that a pending slot was freed; mu held.
+func (s *Server) leftPending(cn *conn) {
+	if i := slices.Index(s.pending, cn); i >= 0 {
+		s.pending = slices.Delete(s.pending, i, i+1)
+		select {
+		case s.left <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // dispatch moves cn out of the pending budget once its request is read
@@ -62,7 +133,7 @@ func (s *Server) dispatch(cn *conn, req *request) *Error {
 	if cn.evicted {
 		return errorf(CodeBusy, "%s (%d waiting for their request)", ErrBusy.Error(), s.opts.MaxPending)
 	}
-	s.pending = slices.DeleteFunc(s.pending, func(p *conn) bool { return p == cn })
+	s.leftPending(cn)
 	if req == nil {
 		return nil
 	}
@@ -88,7 +159,7 @@ func (s *Server) dispatch(cn *conn, req *request) *Error {
 func (s *Server) release(cn *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pending = slices.DeleteFunc(s.pending, func(p *conn) bool { return p == cn })
+	s.leftPending(cn)
 	if cn.budget != nil {
 		*cn.budget--
 		cn.budget = nil

@@ -93,3 +93,46 @@ func TestIdleConnectionsMakeWay(t *testing.T) {
 		}
 	}
 }
+
+// A burst of real clients, more than the pending budget at once, is served
+// whole: a connection whose request has arrived is not the one to go.
+func TestBurstOfClientsIsServed(t *testing.T) {
+	t.Parallel()
+	f := newFake()
+	f.programs = []ProgramStatus{{Name: "web", State: "running", OK: true}}
+	_, path := serve(t, f, Options{MaxPending: 2})
+	c, _ := Dial(path)
+	ctx := testCtx(t)
+	errs := make(chan error, 40)
+	for range 40 {
+		go func() { errs <- c.Health(ctx) }()
+	}
+	for range 40 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a health of the burst: %v", err)
+		}
+	}
+}
+
+// Connections that send half a request and stop hold their slots only
+// until a newcomer has waited admitWait: health still gets through.
+func TestHalfSentRequestsMakeWay(t *testing.T) {
+	t.Parallel()
+	f := newFake()
+	f.programs = []ProgramStatus{{Name: "web", State: "running", OK: true}}
+	_, path := serve(t, f, Options{MaxPending: 2, ReadTimeout: time.Minute})
+	for range 4 {
+		nc, err := net.Dial("unix", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		nc.Write([]byte(`{"v":1,"op":`))
+	}
+	c, _ := Dial(path)
+	for i := range 3 {
+		if err := c.Health(testCtx(t)); err != nil {
+			t.Fatalf("health #%d with half-sent requests: %v", i, err)
+		}
+	}
+}

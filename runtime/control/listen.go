@@ -66,6 +66,7 @@ type Server struct {
 	closed    bool                       // guarded by mu
 	conns     map[*net.UnixConn]struct{} // guarded by mu
 	pending   []*conn                    // oldest first; guarded by mu
+	left      chan struct{}              // a pending connection left (budget.go)
 	followers int                        // slots taken; guarded by mu
 	ops       int                        // slots taken; guarded by mu
 
@@ -121,7 +122,7 @@ func ListenOptions(path string, b Backend, o Options) (*Server, error) {
 	base, cancel := context.WithCancel(context.Background())
 	return &Server{
 		path: path, ln: ln, dev: st.Dev, ino: st.Ino, b: b, opts: o,
-		base: base, cancel: cancel,
+		base: base, cancel: cancel, left: make(chan struct{}, 1),
 		uid: os.Geteuid(), conns: map[*net.UnixConn]struct{}{},
 	}, nil
 }
