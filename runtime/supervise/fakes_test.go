@@ -90,6 +90,7 @@ type spawned struct {
 	name string
 	pid  int
 	env  []string
+	mark string
 }
 
 func (f *fakeSpawner) Spawn(p *Program) (int, error) {
@@ -102,7 +103,7 @@ func (f *fakeSpawner) Spawn(p *Program) (int, error) {
 		f.next = 100
 	}
 	f.next++
-	f.spawns = append(f.spawns, spawned{p.Name, f.next, p.Env})
+	f.spawns = append(f.spawns, spawned{p.Name, f.next, p.Env, p.Marker})
 	return f.next, nil
 }
 
@@ -115,6 +116,17 @@ func (f *fakeSpawner) pids(name string) []int {
 		if s.name == name {
 			out = append(out, s.pid)
 		}
+	}
+	return out
+}
+
+// markers returns the Marker of every spawn, in order.
+func (f *fakeSpawner) markers() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, s := range f.spawns {
+		out = append(out, s.mark)
 	}
 	return out
 }

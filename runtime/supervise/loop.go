@@ -132,7 +132,7 @@ func (s *Supervisor) timerFired(ev timerEvent) {
 		s.scheduleDue(p, ev.gen)
 		return
 	case timerSweep:
-		s.sweep(p, int(ev.gen), syscall.SIGKILL)
+		s.sweepDue(p, int(ev.gen))
 		return
 	}
 	if ev.gen != p.gen {
@@ -174,11 +174,8 @@ func (s *Supervisor) probed(ev probeEvent) {
 // that kind: at most numTimerKinds timers per program are ever pending.
 func (s *Supervisor) after(p *prog, kind timerKind, d time.Duration) {
 	gen := p.gen
-	switch kind {
-	case timerSchedule:
+	if kind == timerSchedule {
 		gen = p.schedGen
-	case timerSweep:
-		gen = uint64(p.starts)
 	}
 	if t := p.timers[kind]; t != nil {
 		t.Stop()

@@ -33,6 +33,12 @@ type Program struct {
 	Env  []string
 	Dir  string
 	Cred any
+	// Marker is set by the supervisor on the copy of the Program it hands
+	// to Spawn, and is also in that copy's Env: MarkerEnv=<name>.<start>.
+	// A Spawner that builds the environment itself must add it
+	// (MarkEnv), or what the process leaves outside its group is not
+	// stopped with it.
+	Marker string
 
 	// Skip, when set, is asked right before every start of the program
 	// (the first and each later one, scheduled runs included), on the

@@ -129,7 +129,8 @@ func (s *Supervisor) skipped(p *prog) bool {
 func (s *Supervisor) spawn(p *prog) {
 	now := s.clock.Now()
 	q := p.Program
-	q.Env = withMarker(p.Env, p.Name, p.starts+1)
+	q.Marker = marker(p.Name, p.starts+1)
+	q.Env = MarkEnv(p.Env, q.Marker)
 	pid, err := s.spawner.Spawn(&q)
 	if err != nil {
 		e := end{code: spawnErrorCode(err), noStart: true}

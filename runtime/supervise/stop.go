@@ -21,8 +21,8 @@ func (s *Supervisor) beginStop(p *prog, intent stopIntent) {
 	}
 	s.emit(Event{Kind: EventStopping, Program: p.Name, Pid: p.pid, Signal: p.StopSignal, Delay: p.StopWait})
 	s.kill(p, p.StopSignal)
-	p.stopSentTo = map[int]bool{}
-	s.sweep(p, p.starts, p.StopSignal) // what already left the group stops with it
+	p.stopSentTo = nil          // a new stop: each stray gets the stop signal once
+	s.sweep(p, p.starts, false) // what already left the group stops with it
 	s.after(p, timerKill, p.StopWait)
 	if p.following {
 		s.after(p, timerPidPoll, s.opts.PidPoll)
@@ -47,7 +47,7 @@ func (s *Supervisor) killTimeElapsed(p *prog) {
 	switch p.state {
 	case Stopping:
 		s.kill(p, syscall.SIGKILL)
-		s.sweep(p, p.starts, syscall.SIGKILL)
+		s.sweep(p, p.starts, true)
 		what := "group"
 		if p.following {
 			what = fmt.Sprintf("pid %d", p.pid)

@@ -23,16 +23,27 @@ type Stray struct {
 	Start int // the program's start number in its marker
 }
 
-// withMarker returns env with MarkerEnv set to name.start, replacing any
-// value the spec gave (it would hide the process from the sweep).
-func withMarker(env []string, name string, start int) []string {
+// marker is the MarkerEnv entry of a program's start.
+func marker(name string, start int) string {
+	return MarkerEnv + "=" + name + "." + strconv.Itoa(start)
+}
+
+// MarkEnv returns a copy of env with marker (a Program's Marker) as its
+// MarkerEnv entry, replacing any value the spec gave, which would hide the
+// process from the sweep. For a Spawner that builds the environment itself:
+//
+//	proc.Cmd{Env: supervise.MarkEnv(launch.Env, p.Marker), ...}
+func MarkEnv(env []string, marker string) []string {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		if !strings.HasPrefix(kv, MarkerEnv+"=") {
 			out = append(out, kv)
 		}
 	}
-	return append(out, MarkerEnv+"="+name+"."+strconv.Itoa(start))
+	if marker == "" {
+		return out
+	}
+	return append(out, marker)
 }
 
 // parseMarker splits a marker value at its last dot.
@@ -50,14 +61,17 @@ func parseMarker(v string) (name string, start int, ok bool) {
 	return v[:i], n, true
 }
 
-// sweep sends sig to p's strays from its starts up to upTo (a later
-// process's strays may be the daemons it runs now), and reports how many
-// it signalled. A stray that leads its own group (setsid) gets the signal
-// as a group, so its own children go with it; any other one by pid. The
-// program's processes the supervisor knows (a followed daemon) are
-// signalled as the program, not here.
-func (s *Supervisor) sweep(p *prog, upTo int, sig syscall.Signal) int {
-	var pids []string
+// sweep stops p's strays from its starts up to upTo (a later process's
+// strays may be the daemons it runs now): the stop signal to each one not
+// sent it yet, and with kill, SIGKILL to each one that was (a StopWait
+// ago, by the caller's timing). It reports whether any got the stop signal
+// now. A stray that leads its own group (setsid) is signalled as a group,
+// so its children go with it; any other by pid. A pid the supervisor
+// follows (a daemon through its pid file) is the program's process,
+// signalled as the program, never here.
+func (s *Supervisor) sweep(p *prog, upTo int, kill bool) (fresh bool) {
+	var termed, killed []string
+	sent := map[int]bool{} // this round's, pruned to the strays still there
 	for _, st := range s.procs.Strays(p.Name) {
 		if st.Start > upTo {
 			continue
@@ -65,13 +79,13 @@ func (s *Supervisor) sweep(p *prog, upTo int, sig syscall.Signal) int {
 		if _, ok := s.byPid[st.Pid]; ok {
 			continue
 		}
-		if sig != syscall.SIGKILL {
-			if p.stopSentTo[st.Pid] {
+		sig := p.StopSignal
+		if p.stopSentTo[st.Pid] {
+			sent[st.Pid] = true
+			if !kill {
 				continue // once per stop: a second SIGTERM may mean "hurry" to it
 			}
-			if p.stopSentTo != nil {
-				p.stopSentTo[st.Pid] = true
-			}
+			sig = syscall.SIGKILL
 		}
 		target := st.Pid
 		if st.Pgrp == st.Pid && st.Pgrp > 1 {
@@ -83,31 +97,59 @@ func (s *Supervisor) sweep(p *prog, upTo int, sig syscall.Signal) int {
 				Err: fmt.Errorf("cannot send %s to pid %d it left behind: %w", signalName(sig), st.Pid, err)})
 			continue
 		}
-		pids = append(pids, strconv.Itoa(st.Pid))
-	}
-	if len(pids) > 0 {
-		detail := "pid"
-		if len(pids) > 1 {
-			detail = "pids"
+		if sig == syscall.SIGKILL {
+			killed = append(killed, strconv.Itoa(st.Pid))
+			continue
 		}
-		n := len(pids)
-		if n > 10 {
-			pids = append(pids[:10], "...")
-		}
-		s.emit(Event{Kind: EventStrays, Program: p.Name, Signal: sig, Attempt: n,
-			Detail: detail + " " + strings.Join(pids, ", ")})
-		return n
+		sent[st.Pid] = true
+		termed = append(termed, strconv.Itoa(st.Pid))
 	}
-	return 0
+	p.stopSentTo = sent
+	s.noteStrays(p, p.StopSignal, termed)
+	s.noteStrays(p, syscall.SIGKILL, killed)
+	return len(termed) > 0
+}
+
+func (s *Supervisor) noteStrays(p *prog, sig syscall.Signal, pids []string) {
+	if len(pids) == 0 {
+		return
+	}
+	detail := "pid "
+	if len(pids) > 1 {
+		detail = "pids "
+	}
+	if len(pids) > 10 {
+		pids = append(pids[:10], "...")
+	}
+	s.emit(Event{Kind: EventStrays, Program: p.Name, Signal: sig, Detail: detail + strings.Join(pids, ", ")})
 }
 
 // sweepEnded stops what p's processes so far left behind, now that p's
 // process has ended for good or before a restart: the stop signal now,
-// SIGKILL StopWait later to whatever is still there (or was reparented
-// since: a daemon's intermediate process may outlive the program by a
-// moment).
+// and StopWait later (sweepDue) SIGKILL to whatever is still there.
 func (s *Supervisor) sweepEnded(p *prog) {
-	s.sweep(p, p.starts, p.StopSignal)
-	p.stopSentTo = nil
-	s.after(p, timerSweep, p.StopWait)
+	s.sweep(p, p.starts, false)
+	s.armSweep(p, p.starts)
+}
+
+// armSweep arms p's sweep timer for the strays of starts up to upTo,
+// replacing the pending one (which covered no more). Transitions leave it
+// alone: it outlives the process it was armed after.
+func (s *Supervisor) armSweep(p *prog, upTo int) {
+	if t := p.timers[timerSweep]; t != nil {
+		t.Stop()
+	}
+	p.timers[timerSweep] = s.clock.AfterFunc(p.StopWait, func() {
+		s.send(timerEvent{p: p, gen: uint64(upTo), kind: timerSweep})
+	})
+}
+
+// sweepDue is sweepEnded's timer: SIGKILL to the strays that had the stop
+// signal. One that appeared since (a daemon's intermediate process may
+// outlive the program by a moment, so its child is reparented late) gets
+// the stop signal first, and its own StopWait.
+func (s *Supervisor) sweepDue(p *prog, upTo int) {
+	if s.sweep(p, upTo, true) {
+		s.armSweep(p, upTo)
+	}
 }

@@ -29,6 +29,12 @@ func TestSpawnedProcessesCarryTheirMarker(t *testing.T) {
 	if !slices.Equal(web.Env, []string{"A=1", MarkerEnv + "=forged.1"}) {
 		t.Fatal("the Program's own Env was changed")
 	}
+	if got := h.spawn.markers(); !slices.Equal(got, []string{MarkerEnv + "=web.1", MarkerEnv + "=other.1", MarkerEnv + "=web.2"}) {
+		t.Fatalf("Program.Marker in each Spawn: %q", got)
+	}
+	if got := MarkEnv([]string{MarkerEnv + "=x.1", "B=2"}, MarkerEnv+"=web.3"); !slices.Equal(got, []string{"B=2", MarkerEnv + "=web.3"}) {
+		t.Fatalf("MarkEnv = %q", got)
+	}
 }
 
 // Stopping a program stops what it left outside its process group: the
@@ -202,5 +208,35 @@ func TestReadPidFileRefusesAFIFO(t *testing.T) {
 	os.WriteFile(path+"2", []byte("77\n"), 0o644)
 	if pid, err := (SystemProcesses{}).ReadPidFile(path + "2"); pid != 77 || err != nil {
 		t.Fatalf("ReadPidFile = %d, %v", pid, err)
+	}
+}
+
+// A stray reparented late (a daemon's intermediate process outlived the
+// program by a moment) gets the stop signal first when the sweep timer
+// finds it, and SIGKILL only a StopWait after that.
+func TestLateStrayGetsTheStopSignalFirst(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, []Program{program("web"), program("other")})
+	pid := h.lastPid("web")
+	if err := h.sup.Stop(t.Context(), "web"); err != nil {
+		t.Fatal(err)
+	}
+	h.exit(pid, 143, syscall.SIGTERM)
+	h.wantState("web", Stopped)
+	h.procs.setStrays("web", Stray{Pid: 700, Pgrp: 700, Start: 1}) // shows up now
+	h.advance(10 * time.Second)
+	want := []sent{{-pid, syscall.SIGTERM}, {-700, syscall.SIGTERM}}
+	if got := h.sig.sent(); !slices.Equal(got, want) {
+		t.Fatalf("signals %v, want %v", got, want)
+	}
+	h.advance(10 * time.Second)
+	want = append(want, sent{-700, syscall.SIGKILL})
+	if got := h.sig.sent(); !slices.Equal(got, want) {
+		t.Fatalf("signals %v, want %v", got, want)
+	}
+	h.procs.setStrays("web")
+	h.advance(time.Hour)
+	if got := h.sig.sent(); len(got) != len(want) {
+		t.Fatalf("signals %v after the stray was gone", got)
 	}
 }
