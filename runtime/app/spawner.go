@@ -42,7 +42,9 @@ func (s *spawner) spawn(p *supervise.Program) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("cannot start %s: no such program was resolved", p.Name)
 	}
-	c := proc.Cmd{Path: l.Path, Args: l.Argv, Env: l.Env, Dir: l.Dir, Setpgid: true, NoNewPrivs: l.NoNewPrivs}
+	// The marker lets the supervisor find what the program leaves outside
+	// its process group when it stops (supervise.MarkerEnv).
+	c := proc.Cmd{Path: l.Path, Args: l.Argv, Env: supervise.MarkEnv(l.Env, p.Marker), Dir: l.Dir, Setpgid: true, NoNewPrivs: l.NoNewPrivs}
 	if !l.KeepIdentity {
 		c.Cred = &proc.Cred{Uid: l.User.Uid, Gid: l.User.Gid, Groups: l.User.Groups}
 	}
