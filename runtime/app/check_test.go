@@ -83,7 +83,7 @@ user = "nosuchuser"
 		`programs.web.command: command no-such-server: not found in PATH`,
 		`programs.worker.user: cannot look up user "nosuchuser"`,
 		`templates[2].source: cannot read /app/pkg/missing.tmpl`,
-		`templates[1]: /app/pkg/config.tmpl:3: ##MY_SETTING: no variable, secret, default or addon sets it`,
+		"MY_SETTING                                            needed by /app/pkg/config.tmpl:3",
 	} {
 		if !strings.Contains(r.Stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)

@@ -24,14 +24,29 @@ autorestart = "never"
 command = "kill -SEGV $$"
 autorestart = "never"
 `, 128 + 11},
-		{"127 for a command that is not found", `
+		// A command the image lacks is refused before any stage (exit 1,
+		// as check refuses it); 127 and 126 remain for one that a stage was
+		// to make in a writable directory, found missing or unexecutable
+		// when the program starts.
+		{"1 for a command the image lacks, before any stage", `
 [programs.job]
 command = ["/no/such/program"]
 startretries = 0
-`, 127},
-		{"126 for a command that is not executable", `
+`, 1},
+		{"127 for a command a stage was to make that is not found", `
+[[dirs]]
+path = "/run/bin"
 [programs.job]
-command = ["/etc/passwd"]
+command = ["/run/bin/job"]
+startretries = 0
+`, 127},
+		{"126 for a command a stage made that is not executable", `
+[[dirs]]
+path = "/run/bin"
+[[on_start]]
+command = "echo 'echo hi' > /run/bin/job"
+[programs.job]
+command = ["/run/bin/job"]
 startretries = 0
 `, 126},
 		{"a program that gave up: its code", `

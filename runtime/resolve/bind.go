@@ -78,8 +78,7 @@ func (p *Plan) Bind(vars *environ.Env, probe CommandProbe) ([]Program, *Problems
 		}
 		u, err := p.user(sp.User)
 		if err != nil {
-			probs.add(s.Problem(at+".user", "%v", err))
-			continue
+			continue // Resolve reported it
 		}
 		for i := 1; i <= n; i++ {
 			prog, ok := p.bindOne(sp, vars, u, i, n, probe, &probs)
@@ -159,7 +158,7 @@ func (p *Plan) bindOne(sp spec.Program, base *environ.Env, u ident.User, i, n in
 	if !p.madeByStage(look) {
 		found, err := p.facts.executable(look, path, u)
 		if err != nil {
-			fail(at+".command", "%v", err)
+			fail(at+".command", "command %v", err)
 		}
 		exe = found
 	}

@@ -95,7 +95,7 @@ func (p *Plan) user(who string) (ident.User, error) {
 	}
 	u, err := p.facts.User(who)
 	if err != nil {
-		return ident.User{}, fmt.Errorf("cannot resolve user %q: %w", who, err)
+		return ident.User{}, err // ident's words name the user and the file
 	}
 	p.users[who] = u
 	return u, nil
@@ -137,7 +137,8 @@ func (p *Plan) commandProblem(c spec.Command, path string, u ident.User) string 
 }
 
 // madeByStage reports whether a path is created by a seed, a template or
-// a dirs entry during the start, so it need not exist in the image.
+// a dirs entry (or lies in a directory one creates) during the start, so it
+// need not exist in the image.
 func (p *Plan) madeByStage(path string) bool {
 	s := p.Spec
 	for _, t := range s.Templates {
@@ -151,7 +152,9 @@ func (p *Plan) madeByStage(path string) bool {
 		}
 	}
 	for _, d := range s.Dirs {
-		if d.Path == path {
+		// A directory a stage makes may be filled by a later step
+		// (first_run building into /app/data/bin): judged when it runs.
+		if d.Path == path || strings.HasPrefix(path, strings.TrimSuffix(d.Path, "/")+"/") {
 			return true
 		}
 	}

@@ -48,9 +48,9 @@ command = ["node"]
 	_, probs := fx.resolve(t, src, Input{})
 	for i, key := range []string{"dirs[1].owner", "seed[1].owner", "secrets[1].owner", "templates[1].owner", "patch[1].owner"} {
 		who := "ghost" + string(rune('1'+i))
-		wantProblem(t, probs, at(t, src, `owner = "`+who+`"`, key), `cannot resolve user "`+who+`"`)
+		wantProblem(t, probs, at(t, src, `owner = "`+who+`"`, key), `cannot look up user "`+who+`"`)
 	}
-	wantProblem(t, probs, at(t, src, `owner = "cloudron:nosuchgroup"`, "chown[1].owner"), `cannot resolve user "cloudron:nosuchgroup"`)
+	wantProblem(t, probs, at(t, src, `owner = "cloudron:nosuchgroup"`, "chown[1].owner"), `cannot look up user "cloudron:nosuchgroup"`)
 	wantCount(t, probs, 6)
 }
 
@@ -68,9 +68,9 @@ path = "/run/app"
 command = ["node"]
 `
 	_, probs := fx.resolve(t, src, Input{})
-	wantProblem(t, probs, at(t, src, `user = "app"`, "user"), `cannot resolve user "app"`)
-	wantProblem(t, probs, at(t, src, "[[dirs]]", "dirs[1].owner"), `cannot resolve user "app"`)
-	wantProblem(t, probs, at(t, src, "[programs.web]", "programs.web.user"), `cannot resolve user "app"`)
+	wantProblem(t, probs, at(t, src, `user = "app"`, "user"), `cannot look up user "app"`)
+	wantProblem(t, probs, at(t, src, "[[dirs]]", "dirs[1].owner"), `cannot look up user "app"`)
+	wantProblem(t, probs, at(t, src, "[programs.web]", "programs.web.user"), `cannot look up user "app"`)
 
 	fx = newFixture()
 	if _, probs := fx.resolve(t, strings.Replace(src, `"app"`, `"www-data:cloudron"`, 1), Input{}); probs != nil {
@@ -147,8 +147,8 @@ user = "phantom"
 command = ["node"]
 `
 	_, probs := fx.resolve(t, src, Input{})
-	wantProblem(t, probs, at(t, src, `user = "ghost"`, "first_run.commands[1].user"), `cannot resolve user "ghost"`)
-	wantProblem(t, probs, at(t, src, `user = "phantom"`, "on_start[1].user"), `cannot resolve user "phantom"`)
+	wantProblem(t, probs, at(t, src, `user = "ghost"`, "first_run.commands[1].user"), `cannot look up user "ghost"`)
+	wantProblem(t, probs, at(t, src, `user = "phantom"`, "on_start[1].user"), `cannot look up user "phantom"`)
 	wantCount(t, probs, 2) // the commands of an unknown user are not judged again
 }
 
