@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"appstart/runtime/harness/skip"
 )
 
 // renderEscapeGolden renders testdata/templates/escape/KIND.tmpl with the
@@ -156,7 +158,7 @@ func TestEscapePHPRuns(t *testing.T) {
 	out := renderEscapeGolden(t, PHP, nasty)
 	php, err := exec.LookPath("php")
 	if err != nil {
-		t.Skip("php is not installed: cannot check the php escape with PHP itself")
+		skip.OrFail(t, "php is not installed: cannot check the php escape with PHP itself")
 	}
 	file := filepath.Join(t.TempDir(), "config.php")
 	if err := os.WriteFile(file, out, 0o644); err != nil {
@@ -192,7 +194,7 @@ func TestEscapeShellRuns(t *testing.T) {
 	out := renderEscapeGolden(t, Shell, nasty)
 	sh, err := exec.LookPath("sh")
 	if err != nil {
-		t.Skip("sh is not installed: cannot check the shell escape with a shell")
+		skip.OrFail(t, "sh is not installed: cannot check the shell escape with a shell")
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "script.sh")

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 // helperEnv makes the test binary a helper: it joins the cgroup directory
@@ -66,20 +68,18 @@ func runHelper(t *testing.T, dir string) Memory {
 // helper left in this process's cgroup: it must read what this process
 // reads, not the child cgroup's limit.
 func TestReadMemoryRealCgroup(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create a memory cgroup")
-	}
+	skip.Root(t, "creates a memory cgroup")
 	h, why, err := locate(os.DirFS("/"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if why != "" {
-		t.Skip("no memory cgroup here: " + why)
+		skip.OrFail(t, "no memory cgroup here: %s", why)
 	}
 	const ram, total = 128 << 20, 256 << 20
 	dir := filepath.Join(h.Dir, fmt.Sprintf("appstart-cgroup-test-%d", os.Getpid()))
 	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Skipf("cannot create a child memory cgroup: %v", err)
+		skip.OrFail(t, "cannot create a child memory cgroup: %v", err)
 	}
 	t.Cleanup(func() { removeCgroup(t, dir) })
 	wantSwap := int64(total)
@@ -93,7 +93,7 @@ func TestReadMemoryRealCgroup(t *testing.T) {
 		}
 	case 2:
 		if _, err := os.Stat(filepath.Join(dir, "memory.max")); err != nil {
-			t.Skip("memory controller not delegated to " + h.Dir)
+			skip.OrFail(t, "memory controller not delegated to %s", h.Dir)
 		}
 		writeCgroupFile(t, dir, "memory.max", ram)
 		if _, err := os.Stat(filepath.Join(dir, "memory.swap.max")); err == nil {

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 func TestDialNotRunning(t *testing.T) {
@@ -53,9 +55,7 @@ func nobodyStatus(t *testing.T, bin, path string, asNobody bool) (string, int) {
 }
 
 func TestNonRootClientIsRefused(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to run a client as another user")
-	}
+	skip.Root(t, "runs a client as another user")
 	t.Parallel()
 	bin := worldBinary(t)
 	const denied = "permission denied: the control socket is root's (run as root)"

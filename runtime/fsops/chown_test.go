@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"appstart/runtime/harness/skip"
 )
 
 // makeTree builds a small tree owned by root: dirs, files, an empty dir,
@@ -211,7 +213,7 @@ func tmpfsAt(t *testing.T, dir, options string) string {
 	t.Helper()
 	requireRoot(t)
 	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, options); err != nil {
-		t.Skipf("cannot mount a tmpfs: %v", err)
+		skip.OrFail(t, "cannot mount a tmpfs: %v", err)
 	}
 	t.Cleanup(func() {
 		if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"appstart/runtime/harness/skip"
 )
 
 // Issue 14 item 10: a hard link the app user made inside the tree to a
@@ -145,7 +147,7 @@ func TestChownAndSeedLeaveKeptDirectoryAlone(t *testing.T) {
 func mountBind(t *testing.T, src, dst string) {
 	t.Helper()
 	if err := unix.Mount(src, dst, "", unix.MS_BIND, ""); err != nil {
-		t.Skipf("cannot bind-mount: %v", err)
+		skip.OrFail(t, "cannot bind-mount: %v", err)
 	}
 	t.Cleanup(func() {
 		if err := unix.Unmount(dst, unix.MNT_DETACH); err != nil {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 // hostTools are the host programs the harness runs (util-linux, iproute2).
@@ -85,34 +87,35 @@ func probeCgroup() error {
 	return cg.remove(5 * time.Second)
 }
 
-// CI reports whether the tests run under CI (CI=true), where a test must
-// never skip for lack of something the machine should have.
-func CI() bool { return os.Getenv("CI") == "true" }
+// CI reports whether the tests run under CI (CI=true): skip.CI.
+func CI() bool { return skip.CI() }
 
-// SkipOrFail skips t with the reason or, under CI=true, fails it: CI must
-// not be a machine that silently skips the tests that matter.
+// SkipOrFail is skip.OrFail, the one way a test skips for something this
+// machine lacks: it fails t instead under CI=true, except in a unit run
+// (go test -short, make test-unit).
 func SkipOrFail(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if CI() {
-		t.Fatalf("CI=true, so this fails instead of skipping: "+format, args...)
-	}
-	t.Skipf(format, args...)
+	skip.OrFail(t, format, args...)
 }
 
-// Require skips t (fails it under CI=true) unless Check passes.
+// Require skips t (fails it under CI=true) unless Check passes; in a unit
+// run (-short) it always skips.
 func Require(t testing.TB) {
 	t.Helper()
+	skip.Machine(t, "the harness (root, a PID and mount namespace, a memory cgroup)")
 	if err := Check(); err != nil {
 		SkipOrFail(t, "%v", err)
 	}
 }
 
 // RequireCommands skips t (fails it under CI=true) unless every named
-// program is on the host PATH, and returns their paths in order.
+// program is on the host PATH, and returns their paths in order. They are
+// the servers the container tests drive, so a unit run (-short) skips.
 //
 // Example: harness.RequireCommands(t, "nginx", "php-fpm8.2") -> ["/usr/sbin/nginx", "/usr/sbin/php-fpm8.2"].
 func RequireCommands(t testing.TB, names ...string) []string {
 	t.Helper()
+	skip.Machine(t, "installed programs: "+strings.Join(names, ", "))
 	var paths, missing []string
 	for _, n := range names {
 		p, err := exec.LookPath(n)

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 // DockerTimeout bounds one docker CLI call.
@@ -29,19 +31,21 @@ type DockerClient struct {
 var dockerSeq atomic.Int64
 
 // Docker returns a client for the local engine, or skips t when no engine
-// answers `docker info`. Unlike Require it skips even under CI=true: issue 7
+// answers `docker info` (and in a unit run, -short). Unlike Require it
+// skips even under CI=true (skip.Optional): issue 7
 // makes Docker optional ("without an engine these tests skip with a
 // message; the harness tests still run"), and a CI host without a daemon is
 // still a valid CI host for everything else.
 func Docker(t testing.TB) *DockerClient {
 	t.Helper()
+	skip.Machine(t, "Docker")
 	bin, err := exec.LookPath("docker")
 	if err != nil {
-		t.Skip("docker CLI not installed: skipping the Docker tests")
+		skip.Optional(t, "docker CLI not installed: skipping the Docker tests")
 	}
 	d := &DockerClient{t: t, bin: bin}
 	if _, stderr, err := d.run("info", "--format", "{{.ServerVersion}}"); err != nil {
-		t.Skipf("no Docker engine answers `docker info` (%v: %s): skipping the Docker tests", err, strings.TrimSpace(stderr))
+		skip.Optional(t, "no Docker engine answers `docker info` (%v: %s): skipping the Docker tests", err, strings.TrimSpace(stderr))
 	}
 	return d
 }
@@ -51,7 +55,7 @@ func Docker(t testing.TB) *DockerClient {
 func RequireE2E(t testing.TB) {
 	t.Helper()
 	if os.Getenv("E2E") != "1" {
-		t.Skip("end-to-end Docker test: run with E2E=1 (make e2e)")
+		skip.Optional(t, "end-to-end Docker test: run with E2E=1 (make e2e)")
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"appstart/runtime/harness/skip"
 )
 
 // The gosu test: every spec is resolved with Lookup, then `id` runs with
@@ -93,9 +95,7 @@ func helperMain(specsJSON string) int {
 }
 
 func TestLookupAgainstID(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root for a mount namespace and setuid")
-	}
+	skip.Root(t, "a mount namespace and setuid")
 	want := map[string]struct{ id, groups string }{
 		"cloudron":          {"uid=1000(cloudron) gid=1000(cloudron) groups=1000(cloudron),33(www-data),2000(media)", "33 1000 2000"},
 		"1000":              {"uid=1000(cloudron) gid=1000(cloudron) groups=1000(cloudron),33(www-data),2000(media)", "33 1000 2000"},
@@ -142,7 +142,7 @@ func runIDHelper(t *testing.T, specs []string) map[string]idResult {
 	t.Helper()
 	ns, err := os.Readlink("/proc/self/ns/mnt")
 	if err != nil {
-		t.Skip("no /proc/self/ns/mnt:", err)
+		skip.OrFail(t, "no /proc/self/ns/mnt: %v", err)
 	}
 	abs, err := filepath.Abs(fixtures)
 	if err != nil {

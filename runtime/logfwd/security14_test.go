@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"appstart/runtime/harness/skip"
 )
 
 // Issue 14 item 2: what an app user who owns the log's directory can put
@@ -19,9 +21,7 @@ import (
 // arrive (the follower kept polling). On the old code the secret and
 // /dev/zero's NULs were streamed and StartFollow on a FIFO never returned.
 func TestFollowRefusesWhatTheAppCouldPlant(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: the app's directory belongs to uid 1000")
-	}
+	skip.Root(t, "the app's directory belongs to uid 1000")
 	outside := t.TempDir()
 	secret := filepath.Join(outside, "error.log")
 	if err := os.WriteFile(secret, []byte("TOP-SECRET root only\n"), 0o600); err != nil {
@@ -112,9 +112,7 @@ func TestFollowRefusesWhatTheAppCouldPlant(t *testing.T) {
 // write (/var/log/nginx -> /run/nginx). The negative control of the test
 // above: a link in a directory component is not refused as such.
 func TestFollowTakesTheImagesLinks(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: the link must be root's")
-	}
+	skip.Root(t, "the link must be root's")
 	base := t.TempDir()
 	real, varlog := filepath.Join(base, "run-nginx"), filepath.Join(base, "var-log")
 	for _, d := range []string{real, varlog} {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"appstart/runtime/harness/skip"
 )
 
 var envSlots = []string{"RAW", "SQ", "DQ", "EX", "NEW"}
@@ -43,7 +45,7 @@ func TestDotenvValues(t *testing.T) {
 func TestDotenvValuesSourcedByShell(t *testing.T) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
-		t.Skip("no sh")
+		skip.OrFail(t, "no sh")
 	}
 	dir := t.TempDir()
 	var script strings.Builder

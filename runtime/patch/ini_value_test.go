@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"appstart/runtime/harness/skip"
 )
 
 // phpBoolWord matches values written raw on purpose (see ini.go) that
@@ -21,7 +23,7 @@ var phpBoolWord = regexp.MustCompile(`^(?i:on|off|yes|no|true|false|null|none)$`
 func TestINIValuesReadByPHP(t *testing.T) {
 	php, err := exec.LookPath("php")
 	if err != nil {
-		t.Skip("php not installed (apt-get install php-cli): parse_ini_file check skipped")
+		skip.OrFail(t, "php not installed (apt-get install php-cli): parse_ini_file check skipped")
 	}
 	const base = "[s]\nraw = old\nsingle = 'old'\ndouble = \"old\"\n"
 	dir := t.TempDir()

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"appstart/runtime/harness/skip"
 )
 
 // TestKillAll runs in a helper (it would otherwise kill the children of
@@ -22,11 +24,9 @@ func TestKillAll(t *testing.T) {
 	})
 	t.Run("pid1", func(t *testing.T) {
 		t.Parallel()
-		if os.Geteuid() != 0 {
-			t.Skip("needs root for a PID namespace")
-		}
+		skip.Root(t, "a PID namespace")
 		if _, err := os.Stat("/usr/bin/unshare"); err != nil {
-			t.Skip("no unshare(1)")
+			skip.OrFail(t, "no unshare(1)")
 		}
 		c := helperCmd("killall")
 		c.Args = append([]string{"unshare", "--pid", "--fork", "--mount-proc", "--kill-child", os.Args[0]}, c.Args[1:]...)

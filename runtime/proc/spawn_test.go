@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"appstart/runtime/harness/skip"
 )
 
 func TestExitCodePassthrough(t *testing.T) {
@@ -230,9 +232,7 @@ func fds(t *testing.T, pid int) string {
 }
 
 func TestCredentialsApplied(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to change uid, gid and groups")
-	}
+	skip.Root(t, "changes uid, gid and groups")
 	t.Parallel()
 	keys := []string{"Uid", "Gid", "Groups", "CapEff"}
 	for _, tc := range []struct {

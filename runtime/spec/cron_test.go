@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 func TestCronNext(t *testing.T) {
@@ -60,7 +62,7 @@ func TestCronNext(t *testing.T) {
 func TestCronNextDST(t *testing.T) {
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
-		t.Skipf("no time zone data: %v", err)
+		skip.OrFail(t, "no time zone data: %v", err)
 	}
 	cr, _ := ParseCron("*/30 * * * *")
 	// 2025-10-26 03:00 CEST -> 02:00 CET: 02:00-02:59 happens twice.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"appstart/runtime/harness/skip"
 	"appstart/runtime/proc"
 )
 
@@ -120,10 +121,10 @@ func BenchmarkStart(b *testing.B) {
 	})
 	b.Run("start.sh", func(b *testing.B) {
 		if _, err := exec.LookPath("setpriv"); err != nil {
-			b.Skip("no setpriv")
+			skip.OrFail(b, "no setpriv")
 		}
 		if _, err := exec.LookPath("openssl"); err != nil {
-			b.Skip("no openssl")
+			skip.OrFail(b, "no openssl")
 		}
 		script := fmt.Sprintf(benchScript, root)
 		// The host's passwd must know cloudron for `chown cloudron`: use ids.

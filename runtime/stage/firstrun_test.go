@@ -130,6 +130,7 @@ func TestFirstRunNotFound(t *testing.T) {
 }
 
 func TestFirstRunNeeds(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	s := parseSpec(t, `
 [programs.db]

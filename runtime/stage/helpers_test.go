@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"appstart/runtime/environ"
+	"appstart/runtime/harness/skip"
 	"appstart/runtime/proc"
 	"appstart/runtime/spec"
 )
@@ -39,9 +40,7 @@ func cgroupFixture(t testing.TB, name string) string {
 // requireRoot skips tests that chown: the stages run as root in a container.
 func requireRoot(t testing.TB) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: the stages chown files (run the tests as root, as CI does)")
-	}
+	skip.Root(t, "the stages chown files (run the tests as root, as CI does)")
 }
 
 // parseSpec parses a spec written for the test, paths formatted in.

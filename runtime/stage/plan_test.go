@@ -65,6 +65,7 @@ command = ["warm-cache"]
 // Plan mode reports something for every stage and changes nothing at all:
 // no file, owner, mode or time under the root, and no command run.
 func TestPlanChangesNothing(t *testing.T) {
+	requireRoot(t)
 	root, img := t.TempDir(), t.TempDir()
 	writeFile(t, img+"/defaults/a", "a")
 	writeFile(t, img+"/t", "url=##DB_URL secret=##APP_SECRET workers=##WORKERS\n")

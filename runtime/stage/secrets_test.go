@@ -71,6 +71,7 @@ owner = "www-data"
 }
 
 func TestSecretsKeptAcrossStarts(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	s := parseSpec(t, "[[secrets]]\nname = \"APP_SECRET\"\nfile = %q\n", dir+"/s")
 	e := newEnv(t, s)
@@ -97,6 +98,7 @@ func TestSecretsKeptAcrossStarts(t *testing.T) {
 }
 
 func TestSecretsUserEditedWithNewlineIsAccepted(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	writeFile(t, dir+"/s", strings.Repeat("ab", 32)+"\n")
 	s := parseSpec(t, "[[secrets]]\nname = \"APP_SECRET\"\nfile = %q\n", dir+"/s")
@@ -144,6 +146,7 @@ func TestSecretsBrokenFileIsAnErrorAndLeftAlone(t *testing.T) {
 // A secret planted as a symlink (the app user owns /app/data) is not
 // followed: root would otherwise read /etc/shadow into the app's environment.
 func TestSecretsSymlinkIsNotFollowed(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	target := dir + "/target"
 	writeFile(t, target, strings.Repeat("0", 64))

@@ -23,6 +23,7 @@ func TestStagesFollowSpecOrder(t *testing.T) {
 }
 
 func TestRunUntilStopsAfterStage(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	s := parseSpec(t, `
 [[dirs]]

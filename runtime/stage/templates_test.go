@@ -57,6 +57,7 @@ mode = "0600"
 // The platform may rotate an addon password between two starts: the
 // rendered config follows, because nothing is cached across starts.
 func TestTemplatesFollowChangedAddonPassword(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	writeFile(t, dir+"/t", "pw=##CLOUDRON_MYSQL_PASSWORD\n")
 	s := parseSpec(t, "[[templates]]\nsource = %q\ntarget = %q\n", dir+"/t", dir+"/out")
@@ -112,6 +113,7 @@ target = "%[1]s/b.out"
 }
 
 func TestTemplatesWhenAndUnchangedNotRewritten(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	writeFile(t, dir+"/t", "v=##V\n")
 	s := parseSpec(t, `

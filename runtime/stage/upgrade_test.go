@@ -8,6 +8,7 @@ import (
 )
 
 func TestOnUpgrade(t *testing.T) {
+	requireRoot(t)
 	for _, c := range []struct {
 		name      string
 		recorded  string // "" = no marker

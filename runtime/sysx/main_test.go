@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"appstart/runtime/harness/skip"
 )
 
 // helperEnv selects a helper role when the test binary re-executes itself
@@ -104,7 +106,5 @@ func runHelperProcess(t *testing.T, role string, args ...string) string {
 
 func requireRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: changes uid, gid and groups")
-	}
+	skip.Root(t, "changes uid, gid and groups")
 }
