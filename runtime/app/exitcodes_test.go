@@ -53,7 +53,7 @@ startretries = 0
 [programs.job]
 command = "exit 9"
 startretries = 1
-startsecs = 0
+startsecs = 1
 autorestart = "unexpected"
 [programs.web]
 command = ["sleep", "300"]

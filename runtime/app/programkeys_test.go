@@ -27,7 +27,7 @@ startsecs = 0
 [programs.unexpected]
 command = "echo unexpected ran; exit 5"
 exitcodes = [0]
-startsecs = 0
+startsecs = 1
 startretries = 1
 on_fatal = "ignore"
 `
