@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"appstart/runtime/harness"
 )
 
 // The go-floor peer does the jobs it is measured on: as PID 1 it reaps a
@@ -11,6 +13,7 @@ import (
 func TestGoFloorInHarness(t *testing.T) {
 	t.Parallel()
 	b := testBench(t, config{orphans: 200, zombieWait: 3 * time.Second})
+	harness.RequireCommands(t, "busybox") // the orphans are /bin/busybox true
 	path, err := buildGoFloor()
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 func TestZombiesInHarness(t *testing.T) {
 	t.Parallel()
 	b := testBench(t, config{orphans: 200, zombieWait: 1500 * time.Millisecond})
+	harness.RequireCommands(t, "busybox") // the orphans are /bin/busybox true
 	r, err := b.zombiesOnce(peer{kind: kindNoReap})
 	if err != nil {
 		t.Fatal(err)
