@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // MarkerEnv is the variable the supervisor adds to the environment of every
@@ -72,7 +73,7 @@ func parseMarker(v string) (name string, start int, ok bool) {
 func (s *Supervisor) sweep(p *prog, upTo int, kill bool) (fresh bool) {
 	var termed, killed []string
 	sent := map[int]bool{} // this round's, pruned to the strays still there
-	for _, st := range s.procs.Strays(p.Name) {
+	for _, st := range s.findStrays(p) {
 		if st.Start > upTo {
 			continue
 		}
@@ -108,6 +109,33 @@ func (s *Supervisor) sweep(p *prog, upTo int, kill bool) (fresh bool) {
 	s.noteStrays(p, p.StopSignal, termed)
 	s.noteStrays(p, syscall.SIGKILL, killed)
 	return len(termed) > 0
+}
+
+// strayScanWait bounds the loop's wait for a walk of /proc: reading a
+// process's environ takes the lock of its memory map, which a process
+// stuck in uninterruptible sleep can hold for ever (ps(1) hangs there too).
+const strayScanWait = time.Second
+
+// findStrays asks Processes for p's strays on another goroutine and waits
+// at most strayScanWait (real time: this is I/O); a walk that takes longer
+// is reported and left to finish alone, and this sweep finds nothing.
+func (s *Supervisor) findStrays(p *prog) []Stray {
+	found := make(chan []Stray, 1)
+	go func() { found <- s.procs.Strays(p.Name) }()
+	wait := strayScanWait
+	if s.opts.scanWait > 0 {
+		wait = s.opts.scanWait
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case l := <-found:
+		return l
+	case <-t.C:
+		s.emit(Event{Kind: EventError, Program: p.Name,
+			Err: fmt.Errorf("cannot look for what it left outside its group: /proc took over %s", seconds(wait))})
+		return nil
+	}
 }
 
 func (s *Supervisor) noteStrays(p *prog, sig syscall.Signal, pids []string) {

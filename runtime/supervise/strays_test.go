@@ -240,3 +240,35 @@ func TestLateStrayGetsTheStopSignalFirst(t *testing.T) {
 		t.Fatalf("signals %v after the stray was gone", got)
 	}
 }
+
+// stuckProcs is a Processes whose walk of /proc hangs (a process in D state
+// holding its memory map's lock) until the test ends.
+type stuckProcs struct {
+	fakeProcs
+	release chan struct{}
+}
+
+func (s *stuckProcs) Strays(string) []Stray {
+	<-s.release
+	return nil
+}
+
+// A walk of /proc that hangs does not hang the loop: the sweep gives up
+// after its bound, says so, and the stop goes on.
+func TestHungStrayScanDoesNotHangTheLoop(t *testing.T) {
+	t.Parallel()
+	stuck := &stuckProcs{release: make(chan struct{})}
+	defer close(stuck.release)
+	h := newHarness(t, []Program{program("web"), program("other")}, func(h *harness, o *Options) {
+		o.Processes, o.scanWait = stuck, time.Millisecond
+	})
+	pid := h.lastPid("web")
+	if err := h.sup.Stop(t.Context(), "web"); err != nil {
+		t.Fatal(err)
+	}
+	h.exit(pid, 143, syscall.SIGTERM)
+	h.wantState("web", Stopped)
+	if e := h.waitFor(EventError, "web"); !strings.Contains(e.String(), "cannot look for what it left outside its group") {
+		t.Fatalf("event %q", e.String())
+	}
+}

@@ -36,6 +36,8 @@ type Options struct {
 	// EventFlushWait bounds how long Run waits, once everything has
 	// stopped, for the queued events to be written; 0: 2s.
 	EventFlushWait time.Duration
+
+	scanWait time.Duration // tests: strayScanWait
 }
 
 // Result is how the supervisor ended: Code is appstart's exit status.
