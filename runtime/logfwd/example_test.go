@@ -19,10 +19,10 @@ func ExampleSink_Pipe() {
 	<-workerDone
 	web.Close()
 	<-webDone
-	fmt.Println(sink.Recent("web", 1))
+	fmt.Println(sink.Recent("web", 1)[0].Text)
 	// Unordered output:
 	// web | GET / 200
 	// worker | job 1 done
 	// web | GET /abc 404
-	// [{web GET /abc 404}]
+	// GET /abc 404
 }

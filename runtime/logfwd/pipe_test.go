@@ -279,7 +279,7 @@ func TestRecent(t *testing.T) {
 	w.Close()
 	waitDone(t, done, "web")
 	got := s.Recent("web", 3)
-	want := []Line{{"web", "line 17"}, {"web", "line 18"}, {"web", "line 19"}}
+	want := []Line{{Name: "web", Text: "line 17"}, {Name: "web", Text: "line 18"}, {Name: "web", Text: "line 19"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("Recent(3) = %v, want %v", got, want)
 	}

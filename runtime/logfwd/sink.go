@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +46,7 @@ type Sink struct {
 	recentMu sync.Mutex
 	recent   map[string]*ring
 	subs     subscribers
+	seq      atomic.Uint64 // the order of every source's writes, for Timeline
 
 	masker atomic.Pointer[maskerBox] // nil: nothing masked
 
@@ -168,6 +171,11 @@ func (s *Sink) ringFor(name string) *ring {
 type Line struct {
 	Name string
 	Text string
+	// Time is when the write that carried the line was read; Seq orders
+	// writes across every source of the Sink (a later write has a larger
+	// Seq), so lines of several sources merge in the order they came.
+	Time time.Time
+	Seq  uint64
 }
 
 // Recent returns up to the last n lines written by sources called name,
@@ -187,6 +195,56 @@ func (s *Sink) Recent(name string, n int) []Line {
 		out[i] = Line{Name: name, Text: t}
 	}
 	return out
+}
+
+// Timeline returns up to the last n kept lines of the sources in names
+// (every source when names is nil) written at or after since (zero: any
+// time), oldest first, in the one order they were written in across
+// sources: `appstart logs -n 5` is the last 5 lines in time, whichever
+// programs wrote them.
+//
+//	sink.Timeline(nil, 3, time.Time{})
+//	// [{web "GET / 200"} {appstart "worker: exited 1 after 0.3s; ..."} {worker "job 2"}]
+func (s *Sink) Timeline(names []string, n int, since time.Time) []Line {
+	if n <= 0 {
+		return nil
+	}
+	var min int64
+	if !since.IsZero() {
+		min = since.UnixNano()
+	}
+	s.recentMu.Lock()
+	rings := make([]*ring, 0, len(s.recent))
+	for name, r := range s.recent {
+		if names == nil || slices.Contains(names, name) {
+			rings = append(rings, r)
+		}
+	}
+	s.recentMu.Unlock()
+	var out []Line
+	for _, r := range rings {
+		for _, e := range r.entries(n, min) {
+			out = append(out, Line{Name: r.name, Text: e.text, Time: time.Unix(0, e.t), Seq: e.seq})
+		}
+	}
+	// Stable: the lines of one write share its Seq and keep their order.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	if len(out) > n {
+		out = out[len(out)-n:]
+	}
+	return out
+}
+
+// Record keeps text, one or more lines, as written by the source called
+// name, for Recent, Timeline and the followers, without writing it to the
+// destination: for appstart's own messages, which go to stderr on their
+// own, so that they take their place in `appstart logs` among the
+// programs' lines.
+//
+//	sink.Record("appstart", "web: exited 1 after 0.3s; restart 1/3 in 100ms")
+func (s *Sink) Record(name, text string) {
+	b := s.mask([]byte(strings.TrimSuffix(text, "\n") + "\n"))
+	s.ringFor(name).add(b, false)
 }
 
 // Drain waits until every pipe made by Pipe before the call has reached

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // subscribers fans live lines out to followers (`appstart logs -f`). The
@@ -49,8 +50,9 @@ func (s *Sink) Subscribe(name string, buf int) (<-chan Line, func()) {
 	}
 }
 
-// publish sends one line to the interested followers without blocking.
-func (s *Sink) publish(name, text string) {
+// publish sends one line, from the write of mark m, to the interested
+// followers without blocking.
+func (s *Sink) publish(name, text string, m mark) {
 	s.subs.mu.Lock()
 	defer s.subs.mu.Unlock()
 	for sub := range s.subs.subs {
@@ -58,7 +60,7 @@ func (s *Sink) publish(name, text string) {
 			continue
 		}
 		select {
-		case sub.ch <- Line{Name: name, Text: text}:
+		case sub.ch <- Line{Name: name, Text: text, Time: time.Unix(0, m.t), Seq: m.seq}:
 		default: // a slow follower misses the line
 		}
 	}

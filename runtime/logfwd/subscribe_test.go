@@ -46,7 +46,7 @@ func TestSubscribeLiveLines(t *testing.T) {
 		for len(got) < len(lines) {
 			select {
 			case l := <-ch:
-				got[l] = true
+				got[Line{Name: l.Name, Text: l.Text}] = true // Time and Seq are Timeline's test
 			case <-deadline:
 				t.Fatalf("got %v, want %v", got, lines)
 			}
@@ -57,8 +57,8 @@ func TestSubscribeLiveLines(t *testing.T) {
 			}
 		}
 	}
-	want(webLines, Line{"web", "one"}, Line{"web", "two"})
-	want(all, Line{"web", "one"}, Line{"web", "two"}, Line{"db", "alpha"}, Line{"db", "beta"})
+	want(webLines, Line{Name: "web", Text: "one"}, Line{Name: "web", Text: "two"})
+	want(all, Line{Name: "web", Text: "one"}, Line{Name: "web", Text: "two"}, Line{Name: "db", Text: "alpha"}, Line{Name: "db", Text: "beta"})
 	select {
 	case l := <-webLines:
 		t.Fatalf("web follower got %v from another source", l)
