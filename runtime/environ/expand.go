@@ -16,14 +16,20 @@ type Lookup func(name string) (string, bool)
 //	${NAME}            the value; unset is an error (like set -u)
 //	${NAME:-default}   default when NAME is unset OR empty; ${NAME:-} is the explicit empty
 //	${NAME-default}    default only when NAME is unset (POSIX); set-but-empty stays empty
+//	${NAME:+word}      word when NAME is set and non-empty, else "" (never an error)
+//	${NAME+word}       word when NAME is set, even empty (POSIX)
 //	${NAME|kind}       the value escaped with templates.Escape: url, json, shell, ...
 //	${NAME|kind:-def}  escape and default together; the escape applies to NAME's value only
+//	${NAME|f|g:N}      filters, left to right: escapes, sha256 and integer
+//	                   arithmetic (see [filter]): ${APPSTART_MEMORY_LIMIT_MB|percent:80}
 //	$$                 a literal $
 //	$NAME, $1, $       literal: a bare $ is never expanded
 //
-// A default is itself an expression (${A:-${B:-x}}) and ends at the first
-// "}" that does not close a nested ${; it is expanded only when used, so
-// an unset variable inside an unused default is not an error.
+// A default (or a :+ word) is itself an expression (${A:-${B:-x}},
+// ${SMTP:+--smtp=${SMTP}}) and ends at the first "}" that does not close a
+// nested ${, as in sh; it is expanded only when used, so an unset variable
+// inside an unused default is not an error. ${A:+word} takes no filter: A's
+// value is not written (filter the variables inside word instead).
 //
 // Bare $NAME stays literal because spec strings carry passwords and shell
 // snippets ("sh -c 'echo $HOME'"), where a silent expansion to "" would
@@ -77,11 +83,11 @@ func Refs(s string) ([]string, error) {
 
 // segment is literal text (name == "") or one ${...} expression.
 type segment struct {
-	lit    string
-	name   string
-	escape string
-	op     string // "", ":-" or "-"
-	def    []segment
+	lit     string
+	name    string
+	filters []filter
+	op      string    // "", ":-", "-", ":+" or "+"
+	def     []segment // the default, or the word of :+ and +
 }
 
 func expand(b *strings.Builder, segs []segment, lookup Lookup, e *Error) {
@@ -92,23 +98,34 @@ func expand(b *strings.Builder, segs []segment, lookup Lookup, e *Error) {
 		}
 		v, ok := lookup(sg.name)
 		switch {
-		case sg.op == ":-" && (!ok || v == ""), sg.op == "-" && !ok:
+		case sg.op == ":-" && (!ok || v == ""), sg.op == "-" && !ok,
+			sg.op == ":+" && ok && v != "", sg.op == "+" && ok:
 			expand(b, sg.def, lookup, e)
+			continue
+		case sg.op == ":+" || sg.op == "+":
 			continue
 		case !ok:
 			e.add(Problem{Var: sg.name, Unset: true,
 				Msg: fmt.Sprintf("${%s} is not set (write ${%s:-} if it may be absent)", sg.name, sg.name)})
 			continue
 		}
-		if sg.escape != "" {
-			esc, err := templates.Escape(sg.escape, v)
+		bad := false
+		for _, f := range sg.filters {
+			out, err := f.apply(v)
 			if err != nil {
-				e.add(Problem{Var: sg.name, Msg: fmt.Sprintf("cannot escape ${%s} for %s: %v", sg.name, sg.escape, err)})
-				continue
+				msg := fmt.Sprintf("cannot compute ${%s|%s}: %v", sg.name, f, err)
+				if templates.ValidEscape(f.name) {
+					msg = fmt.Sprintf("cannot escape ${%s} for %s: %v", sg.name, f.name, err)
+				}
+				e.add(Problem{Var: sg.name, Msg: msg})
+				bad = true
+				break
 			}
-			v = esc
+			v = out
 		}
-		b.WriteString(v)
+		if !bad {
+			b.WriteString(v)
+		}
 	}
 }
 
@@ -183,33 +200,53 @@ func (p *exprParser) braced() segment {
 	}
 	sg := segment{name: p.s[p.i : p.i+n]}
 	p.i += n
-	if p.i < len(p.s) && p.s[p.i] == '|' {
+	for p.i < len(p.s) && p.s[p.i] == '|' {
+		at := p.i
 		e := p.i + 1
-		for e < len(p.s) && 'a' <= p.s[e] && p.s[e] <= 'z' {
+		for e < len(p.s) && ('a' <= p.s[e] && p.s[e] <= 'z' || '0' <= p.s[e] && p.s[e] <= '9') {
 			e++
 		}
-		sg.escape = p.s[p.i+1 : e]
-		if !templates.ValidEscape(sg.escape) || sg.escape == "" {
-			p.fail(p.i, sg.name, "unknown escape %q in ${%s|%s} (known: %s)", sg.escape, sg.name, sg.escape, strings.Join(templates.Escapes(), ", "))
+		name, arg, hasArg := p.s[p.i+1:e], "", false
+		// ":N" is an argument; ":-" stays the default operator.
+		if e+1 < len(p.s) && p.s[e] == ':' && '0' <= p.s[e+1] && p.s[e+1] <= '9' {
+			a := e + 1
+			for a < len(p.s) && '0' <= p.s[a] && p.s[a] <= '9' {
+				a++
+			}
+			arg, hasArg, e = p.s[e+1:a], true, a
+		}
+		f, msg := parseFilter(name, arg, hasArg)
+		if msg != "" {
+			if strings.HasPrefix(msg, "unknown") {
+				msg = fmt.Sprintf("%s in ${%s|%s} (known: %s)", msg, sg.name, p.s[at+1:e], filterNames())
+			} else {
+				msg = fmt.Sprintf("%s in ${%s|%s}", msg, sg.name, p.s[at+1:e])
+			}
+			p.fail(at, sg.name, "%s", msg)
 			return segment{}
 		}
+		sg.filters = append(sg.filters, f)
 		p.i = e
 	}
 	rest := p.s[p.i:]
 	switch {
 	case strings.HasPrefix(rest, "}"):
 		p.i++
-	case strings.HasPrefix(rest, ":-"):
-		sg.op, p.i = ":-", p.i+2
+	case strings.HasPrefix(rest, ":-"), strings.HasPrefix(rest, ":+"):
+		sg.op, p.i = rest[:2], p.i+2
 		sg.def = p.parse(true)
-	case strings.HasPrefix(rest, "-"):
-		sg.op, p.i = "-", p.i+1
+	case strings.HasPrefix(rest, "-"), strings.HasPrefix(rest, "+"):
+		sg.op, p.i = rest[:1], p.i+1
 		sg.def = p.parse(true)
 	case rest == "":
 		p.fail(start, sg.name, "unterminated ${%s: add the closing }", sg.name)
 	default:
-		p.fail(p.i, sg.name, "unexpected %q in ${%s...}: write ${%s}, ${%s:-default}, ${%s-default} or ${%s|escape}",
-			rest[:1], sg.name, sg.name, sg.name, sg.name, sg.name)
+		p.fail(p.i, sg.name, "unexpected %q in ${%s...}: write ${%s}, ${%s:-default}, ${%s:+word}, ${%s-default} or ${%s|filter}",
+			rest[:1], sg.name, sg.name, sg.name, sg.name, sg.name, sg.name)
+	}
+	if (sg.op == ":+" || sg.op == "+") && len(sg.filters) > 0 {
+		p.fail(start, sg.name, "${%s|...%s...}: a filter has no use before %s, which never writes %s's value (filter inside the word instead)",
+			sg.name, sg.op, sg.op, sg.name)
 	}
 	return sg
 }

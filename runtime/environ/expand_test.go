@@ -66,11 +66,11 @@ func TestExpandErrors(t *testing.T) {
 		{"${1}", "bad expression at byte 0: ${ must be followed by a variable name ([A-Za-z_][A-Za-z0-9_]*)"},
 		{"${A", "bad expression at byte 0: unterminated ${A: add the closing }"},
 		{"${A:-x", "bad expression at byte 6: unterminated ${: a default needs its closing }"},
-		{"${A:=x}", `bad expression at byte 3: unexpected ":" in ${A...}: write ${A}, ${A:-default}, ${A-default} or ${A|escape}`},
-		{"${A#x}", `bad expression at byte 3: unexpected "#" in ${A...}: write ${A}, ${A:-default}, ${A-default} or ${A|escape}`},
-		{"${A B}", `bad expression at byte 3: unexpected " " in ${A...}: write ${A}, ${A:-default}, ${A-default} or ${A|escape}`},
-		{"${A|html}", `bad expression at byte 3: unknown escape "html" in ${A|html} (known: none, php, json, yaml, shell, xml, url)`},
-		{"${A|}", `bad expression at byte 3: unknown escape "" in ${A|} (known: none, php, json, yaml, shell, xml, url)`},
+		{"${A:=x}", `bad expression at byte 3: unexpected ":" in ${A...}: write ${A}, ${A:-default}, ${A:+word}, ${A-default} or ${A|filter}`},
+		{"${A#x}", `bad expression at byte 3: unexpected "#" in ${A...}: write ${A}, ${A:-default}, ${A:+word}, ${A-default} or ${A|filter}`},
+		{"${A B}", `bad expression at byte 3: unexpected " " in ${A...}: write ${A}, ${A:-default}, ${A:+word}, ${A-default} or ${A|filter}`},
+		{"${A|html}", `bad expression at byte 3: unknown filter "html" in ${A|html} (known: none, php, json, yaml, shell, xml, url, sha256, add:N, sub:N, mul:N, div:N, percent:N, min:N, max:N)`},
+		{"${A|}", `bad expression at byte 3: unknown filter "" in ${A|} (known: none, php, json, yaml, shell, xml, url, sha256, add:N, sub:N, mul:N, div:N, percent:N, min:N, max:N)`},
 		{"${NUL|shell}", "cannot escape ${NUL} for shell: value holds a NUL byte, which no shell string can"},
 	}
 	for _, tt := range tests {
