@@ -81,8 +81,13 @@ func (c *Client) Signal(ctx context.Context, sig syscall.Signal, names ...string
 
 // Logs returns up to the last n kept lines of program name ("" for all).
 func (c *Client) Logs(ctx context.Context, name string, n int) ([]LogLine, error) {
+	return c.Query(ctx, LogQuery{Name: name, N: n})
+}
+
+// Query returns the kept lines q asks for: `appstart logs --since 5m web`.
+func (c *Client) Query(ctx context.Context, q LogQuery) ([]LogLine, error) {
 	var lines []LogLine
-	err := c.call(ctx, &request{Op: OpLogs, Names: names(name), N: n}, func(r *response) error {
+	err := c.call(ctx, &request{Op: OpLogs, Names: names(q.Name), N: q.N, Since: q.Since}, func(r *response) error {
 		lines = append(lines, r.Lines...)
 		return nil
 	})
@@ -109,7 +114,12 @@ func (c *Client) Health(ctx context.Context) error {
 //		return err
 //	})
 func (c *Client) Follow(ctx context.Context, name string, n int, fn func(LogLine) error) error {
-	req := &request{Op: OpLogs, Names: names(name), N: n, Follow: true}
+	return c.FollowQuery(ctx, LogQuery{Name: name, N: n}, fn)
+}
+
+// FollowQuery is Follow of the lines q selects, then of every new one.
+func (c *Client) FollowQuery(ctx context.Context, q LogQuery, fn func(LogLine) error) error {
+	req := &request{Op: OpLogs, Names: names(q.Name), N: q.N, Since: q.Since, Follow: true}
 	return c.exchange(ctx, req, false, func(r *response) error {
 		for _, l := range r.Lines {
 			if err := fn(l); err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 // requestKeys are the keys a request may hold, spelled exactly so.
-var requestKeys = []string{"v", "op", "names", "signal", "n", "follow"}
+var requestKeys = []string{"v", "op", "names", "signal", "n", "follow", "since"}
 
 // decodeRequest decodes one request line strictly. encoding/json alone
 // would take the last of duplicate keys and match keys regardless of case,

@@ -19,11 +19,11 @@ func TestDecodeRequestStrict(t *testing.T) {
 		{`{"v":1,"OP":"stop","names":["web"]}`, `key "OP" must be spelled "op"`},
 		{`{"V":1,"op":"status"}`, `key "V" must be spelled "v"`},
 		{`{"v":1,"op":"status","Follow":true}`, `key "Follow" must be spelled "follow"`},
-		{`{"v":1,"op":"stop","name":"web"}`, `unknown key "name" (known: v, op, names, signal, n, follow)`},
-		{`{"v":1,"op":"status","":1}`, `unknown key "" (known: v, op, names, signal, n, follow)`},
+		{`{"v":1,"op":"stop","name":"web"}`, `unknown key "name" (known: v, op, names, signal, n, follow, since)`},
+		{`{"v":1,"op":"status","":1}`, `unknown key "" (known: v, op, names, signal, n, follow, since)`},
 		// A key that only folds to a field through Unicode (K is the Kelvin
 		// sign, which encoding/json folds to k) is unknown, not accepted.
-		{`{"v":1,"op":"status","\u212a":1}`, "unknown key \"\u212a\" (known: v, op, names, signal, n, follow)"},
+		{`{"v":1,"op":"status","\u212a":1}`, "unknown key \"\u212a\" (known: v, op, names, signal, n, follow, since)"},
 		{`{"v":1,"op":"status"} {"v":1,"op":"stop","names":["web"]}`, "trailing data after the request"},
 		{`{"v":1,"op":"status"}x`, "trailing data after the request"},
 		{`{"v":1,"op":"status"}]`, "trailing data after the request"},
@@ -56,7 +56,7 @@ func TestServerRefusesAmbiguousRequests(t *testing.T) {
 		{`{"v":1,"op":"status","op":"stop","names":["web"]}`, `cannot decode request: duplicate key "op"`},
 		{`{"v":1,"op":"status","OP":"stop","names":["web"]}`, `cannot decode request: key "OP" must be spelled "op"`},
 		{`{"v":1,"Op":"restart","Names":["web"]}`, `cannot decode request: key "Op" must be spelled "op"`},
-		{`{"v":1,"op":"stop","names":["web"],"force":true}`, `cannot decode request: unknown key "force" (known: v, op, names, signal, n, follow)`},
+		{`{"v":1,"op":"stop","names":["web"],"force":true}`, `cannot decode request: unknown key "force" (known: v, op, names, signal, n, follow, since)`},
 		{`{"v":1,"op":"status"}{"v":1,"op":"stop","names":["web"]}`, "cannot decode request: trailing data after the request"},
 	} {
 		e := oneError(t, raw(t, path, []byte(tc.req+"\n")))

@@ -102,7 +102,8 @@ func (f *fakeBackend) lastLines(name string, n int) []LogLine {
 	return out[max(0, len(out)-n):]
 }
 
-func (f *fakeBackend) Logs(ctx context.Context, name string, n int) ([]LogLine, error) {
+func (f *fakeBackend) Logs(ctx context.Context, q LogQuery) ([]LogLine, error) {
+	name, n := q.Name, q.N
 	f.record("logs %q %d", name, n)
 	if err := unknown([]string{name}); err != nil {
 		return nil, err
@@ -110,7 +111,8 @@ func (f *fakeBackend) Logs(ctx context.Context, name string, n int) ([]LogLine, 
 	return f.lastLines(name, n), nil
 }
 
-func (f *fakeBackend) Follow(ctx context.Context, name string, n int) ([]LogLine, <-chan LogLine, error) {
+func (f *fakeBackend) Follow(ctx context.Context, q LogQuery) ([]LogLine, <-chan LogLine, error) {
+	name, n := q.Name, q.N
 	f.record("follow %q %d", name, n)
 	if err := unknown([]string{name}); err != nil {
 		return nil, nil, err

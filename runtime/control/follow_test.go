@@ -60,7 +60,7 @@ func recv(t *testing.T, lines <-chan LogLine, n int) []LogLine {
 func TestFollowStreamsNewLinesUntilCancel(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	f.logs = []LogLine{{"web", "old 1"}, {"db", "db line"}, {"web", "old 2"}, {"web", "old 3"}}
+	f.logs = []LogLine{{Name: "web", Text: "old 1"}, {Name: "db", Text: "db line"}, {Name: "web", Text: "old 2"}, {Name: "web", Text: "old 3"}}
 	_, path := serve(t, f, Options{})
 	c, _ := Dial(path)
 	ctx, cancel := context.WithCancel(testCtx(t))
@@ -70,13 +70,13 @@ func TestFollowStreamsNewLinesUntilCancel(t *testing.T) {
 	if sub.name != "web" || sub.n != 2 {
 		t.Errorf("backend got Follow(%q, %d)", sub.name, sub.n)
 	}
-	if got, want := recv(t, lines, 2), []LogLine{{"web", "old 2"}, {"web", "old 3"}}; !reflect.DeepEqual(got, want) {
+	if got, want := recv(t, lines, 2), []LogLine{{Name: "web", Text: "old 2"}, {Name: "web", Text: "old 3"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("backlog = %v, want %v", got, want)
 	}
 	// Lines written after the request arrive, in order.
 	var want []LogLine
 	for _, s := range []string{"new 1", "new 2", "new 3"} {
-		l := LogLine{"web", s}
+		l := LogLine{Name: "web", Text: s}
 		want = append(want, l)
 		sub.ch <- l
 	}
@@ -103,7 +103,7 @@ func TestFollowEndsWhenAppstartStops(t *testing.T) {
 	c, _ := Dial(path)
 	lines, done := follow(c, testCtx(t), "", 0)
 	sub := nextSub(t, f)
-	sub.ch <- LogLine{"web", "last words"}
+	sub.ch <- LogLine{Name: "web", Text: "last words"}
 	close(sub.ch) // the backend's stream ends: appstart is stopping
 	if got := recv(t, lines, 1); got[0].Text != "last words" {
 		t.Errorf("got %v", got)
@@ -132,7 +132,7 @@ func TestFollowLongBacklogIsBatched(t *testing.T) {
 	t.Parallel()
 	f := newFake()
 	for i := range 3*backlogBatch + 7 {
-		f.logs = append(f.logs, LogLine{"web", strings.Repeat("x", i%50)})
+		f.logs = append(f.logs, LogLine{Name: "web", Text: strings.Repeat("x", i%50)})
 	}
 	_, path := serve(t, f, Options{})
 	c, _ := Dial(path)
@@ -158,7 +158,7 @@ func TestFollowerThatDoesNotReadIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := nextSub(t, f)
-	big := LogLine{"web", strings.Repeat("y", 8<<10)}
+	big := LogLine{Name: "web", Text: strings.Repeat("y", 8<<10)}
 	deadline := time.After(10 * time.Second)
 	for {
 		select {

@@ -101,20 +101,77 @@ func FormatStatusJSON(w io.Writer, ps []ProgramStatus) error {
 }
 
 // FormatLogLine writes one line of `appstart logs`: with the program's
-// name in front when the lines are from several programs.
+// name in front, in the live stream's style, when the lines are from
+// several programs.
 //
-//	web: GET / 200
+//	web | GET / 200
 func FormatLogLine(w io.Writer, l LogLine, withName bool) error {
-	var err error
-	if withName {
-		_, err = fmt.Fprintf(w, "%s: %s\n", l.Name, l.Text)
-	} else {
-		_, err = fmt.Fprintln(w, l.Text)
+	return (&LogFormat{Names: withName}).Write(w, l)
+}
+
+// LogFormat is how `appstart logs` writes lines: the prefix of the live
+// stream ("web | "), the time in front with Timestamps, and on a terminal
+// (never in a pipe) names padded to one width and coloured.
+//
+//	f := LogFormat{Names: true, Timestamps: true}
+//	f.Write(os.Stdout, l) // 2026-12-06T18:39:08.123Z web | GET / 200
+type LogFormat struct {
+	Names      bool
+	Timestamps bool
+	// Pad grows the name column to the widest name seen so far; Color
+	// gives each name a colour of its own (appstart's own lines are dim).
+	Pad, Color bool
+	width      int
+}
+
+// TimestampLayout is the time of `logs -t`: RFC 3339 in UTC with
+// milliseconds, one fixed width.
+const TimestampLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// colors are ANSI foreground colours for the names (no red: it reads as
+// an error).
+var colors = []string{"36", "32", "33", "34", "35", "96", "92", "93", "94", "95"}
+
+// Write writes l as one line.
+func (f *LogFormat) Write(w io.Writer, l LogLine) error {
+	var b []byte
+	if f.Timestamps {
+		if l.Time.IsZero() {
+			b = append(b, strings.Repeat("-", len(TimestampLayout)-5)...)
+		} else {
+			b = l.Time.UTC().AppendFormat(b, TimestampLayout)
+		}
+		b = append(b, ' ')
 	}
-	if err != nil {
+	if f.Names {
+		name := l.Name
+		if f.Pad {
+			f.width = max(f.width, len(name))
+			name += strings.Repeat(" ", f.width-len(name))
+		}
+		if f.Color {
+			b = append(b, "\x1b["+colorOf(l.Name)+"m"+name+" |\x1b[0m "...)
+		} else {
+			b = append(b, name+" | "...)
+		}
+	}
+	b = append(append(b, l.Text...), '\n')
+	if _, err := w.Write(b); err != nil {
 		return fmt.Errorf("cannot write log line: %w", err)
 	}
 	return nil
+}
+
+func colorOf(name string) string {
+	if name == "appstart" {
+		return "2" // dim
+	}
+	group, _, _ := strings.Cut(name, ":") // instances of a group share one
+	h := uint32(2166136261)
+	for i := 0; i < len(group); i++ {
+		h = (h ^ uint32(group[i])) * 16777619
+	}
+	return colors[h%uint32(len(colors))]
 }
 
 // Healthy returns nil when every program is OK, else an error naming each

@@ -97,10 +97,35 @@ func TestHealthy(t *testing.T) {
 func TestFormatLogLine(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	FormatLogLine(&b, LogLine{"web", "GET / 200"}, true)
-	FormatLogLine(&b, LogLine{"web", "GET /a 404"}, false)
-	if want := "web: GET / 200\nGET /a 404\n"; b.String() != want {
+	FormatLogLine(&b, LogLine{Name: "web", Text: "GET / 200"}, true)
+	FormatLogLine(&b, LogLine{Name: "web", Text: "GET /a 404"}, false)
+	if want := "web | GET / 200\nGET /a 404\n"; b.String() != want {
 		t.Errorf("got %q", b.String())
+	}
+}
+
+// One prefix style, "web | " as in the live stream; a terminal gets the
+// names padded and coloured, a pipe never does (the CLI decides).
+func TestLogFormat(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 6, 18, 39, 8, 123456789, time.FixedZone("x", 3600))
+	var b bytes.Buffer
+	f := LogFormat{Names: true, Timestamps: true}
+	f.Write(&b, LogLine{Name: "web", Text: "GET / 200", Time: t0})
+	f.Write(&b, LogLine{Name: "appstart", Text: "web: started pid 42"})
+	if want := "2026-12-06T17:39:08.123Z web | GET / 200\n------------------------ appstart | web: started pid 42\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	tty := LogFormat{Names: true, Pad: true, Color: true}
+	tty.Write(&b, LogLine{Name: "worker", Text: "a"})
+	tty.Write(&b, LogLine{Name: "web", Text: "b"})
+	tty.Write(&b, LogLine{Name: "appstart", Text: "c"})
+	if want := "\x1b[" + colorOf("worker") + "mworker |\x1b[0m a\n\x1b[" + colorOf("web") + "mweb    |\x1b[0m b\n\x1b[2mappstart |\x1b[0m c\n"; b.String() != want {
+		t.Errorf("tty got %q, want %q", b.String(), want)
+	}
+	if colorOf("worker:1") != colorOf("worker:2") {
+		t.Error("instances of one group must share a colour")
 	}
 }
 

@@ -45,12 +45,12 @@ func LockPath(dir, specPath string) string {
 //	// err: another appstart is running this spec: pid 42 holds /run/appstart/3f0c….lock
 func Lock(path string) (release func(), holderPid int, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, 0, fmt.Errorf("cannot take run lock %s: %w", path, err)
+		return nil, 0, lockError(path, err, os.Geteuid())
 	}
 	// os.OpenFile sets O_CLOEXEC.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cannot take run lock %s: %w", path, err)
+		return nil, 0, lockError(path, err, os.Geteuid())
 	}
 	fd := int(f.Fd())
 	for {
@@ -99,4 +99,25 @@ func readPid(f *os.File) int {
 		return 0
 	}
 	return pid
+}
+
+// lockError says why the run lock could not be made. Refused to a user
+// other than root, it is almost always `docker run --user 1000` (or USER
+// in the Dockerfile): say what to do about that, not only what failed.
+//
+//	appstart: cannot start as uid 1000: appstart starts as root and drops
+//	privileges itself (user = "cloudron" in appstart.toml), so leave out
+//	docker run --user and the Dockerfile's USER (the run lock
+//	/run/appstart/3f0c….lock: permission denied)
+func lockError(path string, err error, euid int) error {
+	if euid != 0 && (errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM)) {
+		cause := errors.Unwrap(err) // the errno alone: the lock's path is said once
+		if cause == nil {
+			cause = err
+		}
+		return fmt.Errorf("cannot start as uid %d: appstart starts as root and drops privileges itself "+
+			"(user = \"cloudron\" in appstart.toml), so leave out docker run --user and the Dockerfile's USER "+
+			"(the run lock %s: %w)", euid, path, cause)
+	}
+	return fmt.Errorf("cannot take run lock %s: %w", path, err)
 }

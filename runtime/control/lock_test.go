@@ -203,3 +203,18 @@ func TestLockFailsWhenThePidCannotBeWritten(t *testing.T) {
 		})
 	}
 }
+
+// Refused to a user other than root, the lock's error says that appstart
+// starts as root and drops privileges itself (issue 16: docker run --user).
+func TestLockErrorNonRoot(t *testing.T) {
+	t.Parallel()
+	err := &os.PathError{Op: "mkdir", Path: "/run/appstart", Err: syscall.EACCES}
+	got := lockError("/run/appstart/x.lock", err, 1000).Error()
+	want := `cannot start as uid 1000: appstart starts as root and drops privileges itself (user = "cloudron" in appstart.toml), so leave out docker run --user and the Dockerfile's USER (the run lock /run/appstart/x.lock: permission denied)`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := lockError("/run/appstart/x.lock", err, 0).Error(); got != "cannot take run lock /run/appstart/x.lock: mkdir /run/appstart: permission denied" {
+		t.Errorf("as root: %s", got)
+	}
+}

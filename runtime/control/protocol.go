@@ -1,5 +1,7 @@
 package control
 
+import "time"
+
 // ProtocolVersion is the "v" of every message. A server answers a request
 // of another version with an error naming both, so an old client talking
 // to a new appstart (or the reverse) says so instead of misbehaving.
@@ -30,6 +32,8 @@ type request struct {
 	Signal int      `json:"signal,omitempty"`
 	N      int      `json:"n,omitempty"`
 	Follow bool     `json:"follow,omitempty"`
+	// Since (logs): only lines written at or after it.
+	Since time.Time `json:"since,omitzero"`
 }
 
 // response is one line the server sends; the last one of an exchange has

@@ -202,7 +202,7 @@ func (s *Server) do(req *request) *response {
 	case OpSignal:
 		err = s.b.Signal(ctx, req.Names, syscall.Signal(req.Signal))
 	case OpLogs:
-		resp.Lines, err = s.b.Logs(ctx, nameOf(req), req.N)
+		resp.Lines, err = s.b.Logs(ctx, queryOf(req))
 	}
 	if err != nil {
 		return &response{Error: &Error{Code: CodeFailed, Message: err.Error()}}
@@ -210,11 +210,12 @@ func (s *Server) do(req *request) *response {
 	return resp
 }
 
-func nameOf(req *request) string {
-	if len(req.Names) == 0 {
-		return ""
+func queryOf(req *request) LogQuery {
+	q := LogQuery{N: req.N, Since: req.Since}
+	if len(req.Names) > 0 {
+		q.Name = req.Names[0]
 	}
-	return req.Names[0]
+	return q
 }
 
 // follow streams the backlog, then live lines until the Backend closes
@@ -234,7 +235,7 @@ func (s *Server) follow(c *net.UnixConn, req *request) {
 	}()
 	defer func() { c.Close(); <-hungUp }()
 
-	backlog, live, err := s.b.Follow(ctx, nameOf(req), req.N)
+	backlog, live, err := s.b.Follow(ctx, queryOf(req))
 	if err != nil {
 		s.send(c, &response{Error: &Error{Code: CodeFailed, Message: err.Error()}})
 		return

@@ -103,7 +103,7 @@ func TestRoundTrips(t *testing.T) {
 			Restarts: 2, LastExit: "exit 1", Ready: true, Health: "healthy", OK: true},
 		{Name: "cron", State: "backoff", Restarts: 5, LastExit: "signal 9 (killed)"},
 	}
-	f.logs = []LogLine{{"web:1", "a"}, {"cron", "b"}, {"web:1", "c"}, {"web:1", "d"}}
+	f.logs = []LogLine{{Name: "web:1", Text: "a"}, {Name: "cron", Text: "b"}, {Name: "web:1", Text: "c"}, {Name: "web:1", Text: "d"}}
 	_, path := serve(t, f, Options{})
 	c, err := Dial(path)
 	if err != nil {
@@ -137,7 +137,7 @@ func TestRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []LogLine{{"web:1", "c"}, {"web:1", "d"}}; !reflect.DeepEqual(lines, want) {
+	if want := []LogLine{{Name: "web:1", Text: "c"}, {Name: "web:1", Text: "d"}}; !reflect.DeepEqual(lines, want) {
 		t.Errorf("logs web:1 2 = %v, want %v", lines, want)
 	}
 	all, err := c.Logs(ctx, "", 10)

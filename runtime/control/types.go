@@ -28,15 +28,26 @@ type Backend interface {
 	Restart(ctx context.Context, names []string) error
 	// Signal sends sig to the process group of each named program.
 	Signal(ctx context.Context, names []string, sig syscall.Signal) error
-	// Logs returns up to the last n kept lines of program name, oldest
-	// first; name "" means every program, interleaved as they were written.
-	Logs(ctx context.Context, name string, n int) ([]LogLine, error)
+	// Logs returns up to the last q.N kept lines of program q.Name
+	// written at or after q.Since, oldest first; name "" means every
+	// program and appstart's own messages, as one timeline in the order
+	// they were written.
+	Logs(ctx context.Context, q LogQuery) ([]LogLine, error)
 	// Follow is Logs followed by every later line, like `tail -n N -f`:
 	// backlog and subscription must be taken atomically (no line lost or
 	// repeated between them). The Backend sends later lines on live until
 	// ctx ends or appstart stops, then closes live. It must never block
 	// its writers on a slow follower: drop lines for it instead.
-	Follow(ctx context.Context, name string, n int) (backlog []LogLine, live <-chan LogLine, err error)
+	Follow(ctx context.Context, q LogQuery) (backlog []LogLine, live <-chan LogLine, err error)
+}
+
+// LogQuery is what `appstart logs` asks for: the last N lines of Name (a
+// program, an instance, a group, or "" for all) written at or after Since
+// (zero: any time).
+type LogQuery struct {
+	Name  string
+	N     int
+	Since time.Time
 }
 
 // ProgramStatus is one program as `appstart status` shows it. The fields
@@ -95,8 +106,10 @@ type SelfStatus struct {
 	OrphansReaped uint64 `json:"orphans_reaped"`
 }
 
-// LogLine is one line a program wrote, without its prefix or newline.
+// LogLine is one line a program wrote, without its prefix or newline;
+// Name "appstart" is appstart's own message. Time is when appstart read it.
 type LogLine struct {
-	Name string `json:"name"`
-	Text string `json:"text"`
+	Name string    `json:"name"`
+	Text string    `json:"text"`
+	Time time.Time `json:"time,omitzero"`
 }
