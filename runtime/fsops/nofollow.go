@@ -5,20 +5,59 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
 
-// trustedRoots are the writable places a spec may name. They belong to the
-// image (or the platform's mounts), so a link in them, such as a /run that
-// points elsewhere, is the image author's choice and is followed; below
-// them the app user can create entries, so no link is followed there.
-var trustedRoots = []string{"/app/data", "/run", "/tmp"}
+// trustedRoots are the writable places a spec may name (spec.WritableRoots:
+// /app/data, /run, /tmp and the package's persistent directories, such as
+// Windmill's /app/pgdata). They belong to the image (or the platform's
+// mounts), so a link in them, such as a /run that points elsewhere, is the
+// image author's choice and is followed; below them the app user can create
+// entries, so no link is followed there. Until SetTrustedRoots is called
+// there are none: every path is walked from "/", the strictest reading.
+var trustedRoots atomic.Pointer[[]string]
+
+// SetTrustedRoots sets the writable roots for every later call, once per
+// start before the first write (runtime/stage does, from the spec): this
+// package is a leaf and does not know the spec, so the one definition of
+// the roots is passed in. Roots must be absolute and clean; the deepest
+// root holding a path wins, so /app/data/pg below a root /app/data is its
+// own root when listed.
+//
+//	fsops.SetTrustedRoots(s.WritableRoots()) // [/app/data /run /tmp /app/pgdata]
+func SetTrustedRoots(roots []string) {
+	r := slices.Clone(roots)
+	trustedRoots.Store(&r)
+}
+
+// TrustedRoots returns the roots SetTrustedRoots set, or nil.
+func TrustedRoots() []string {
+	if r := trustedRoots.Load(); r != nil {
+		return slices.Clone(*r)
+	}
+	return nil
+}
+
+// rootOf is the deepest trusted root holding path, or "/".
+func rootOf(path string) string {
+	root := "/"
+	if r := trustedRoots.Load(); r != nil {
+		for _, t := range *r {
+			if (path == t || strings.HasPrefix(path, t+"/")) && len(t) > len(root) {
+				root = t
+			}
+		}
+	}
+	return root
+}
 
 // OpenDirNoFollow opens the directory path for *at calls without following
-// a symbolic link in any component below its trusted root (one of
-// /app/data, /run, /tmp, or else "/"): each component is opened with
+// a symbolic link in any component below its trusted root (see
+// SetTrustedRoots; "/" for a path under none): each component is opened with
 // openat(O_NOFOLLOW|O_DIRECTORY) relative to the last. An app user who
 // plants /app/data/conf -> /etc cannot make root write /etc/x by way of
 // /app/data/conf/x, and cannot swap a checked directory for a link
@@ -36,13 +75,7 @@ func OpenDirNoFollow(path string) (int, error) {
 		}
 		path = abs
 	}
-	root := "/"
-	for _, r := range trustedRoots {
-		if path == r || strings.HasPrefix(path, r+"/") {
-			root = r
-			break
-		}
-	}
+	root := rootOf(path)
 	fd, err := openDir(root)
 	if err != nil {
 		return -1, fmt.Errorf("%s: %w", root, err)

@@ -59,3 +59,43 @@ func TestParentLinksAreNotFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A trusted root that is itself a link (an image that points a persistent
+// directory elsewhere) is followed once listed by SetTrustedRoots, and
+// refused before; a link below it is refused either way (issue 15 item 1:
+// the roots are the spec's, passed in).
+func TestSetTrustedRoots(t *testing.T) {
+	old := TrustedRoots()
+	t.Cleanup(func() { SetTrustedRoots(old) })
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	if err := os.MkdirAll(filepath.Join(real, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pg := filepath.Join(dir, "pgdata")
+	if err := os.Symlink(real, pg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(real, "sub"), filepath.Join(real, "planted")); err != nil {
+		t.Fatal(err)
+	}
+
+	SetTrustedRoots(nil)
+	if err := WriteFileAtomic(filepath.Join(pg, "sub", "x"), []byte("1"), 0o644, -1, -1); err == nil ||
+		!strings.Contains(err.Error(), pg+" is a symbolic link") {
+		t.Fatalf("not a root yet: %v", err)
+	}
+	SetTrustedRoots([]string{"/app/data", "/run", "/tmp", pg})
+	if got := TrustedRoots(); len(got) != 4 || got[3] != pg {
+		t.Fatalf("TrustedRoots = %q", got)
+	}
+	if err := WriteFileAtomic(filepath.Join(pg, "sub", "x"), []byte("1"), 0o644, -1, -1); err != nil {
+		t.Fatalf("a listed root: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(real, "sub", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(filepath.Join(pg, "planted", "y"), []byte("1"), 0o644, -1, -1); err == nil {
+		t.Fatal("a link below a root was followed")
+	}
+}

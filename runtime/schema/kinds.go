@@ -9,10 +9,13 @@ import "appstart/runtime/spec"
 // spec accepts must never be marked as an error in the editor.
 const (
 	// noExpr: a path with no ${ (paths are not expanded).
-	noExpr       = `([^$]|\$[^{])*\$?`
-	patPath      = `^/` + noExpr + `$`
-	patWritable  = `^/(run|tmp|app/data)(/` + noExpr + `)?$`
-	patRemove    = `^/(run|tmp)/.+$`
+	noExpr  = `([^$]|\$[^{])*\$?`
+	patPath = `^/` + noExpr + `$`
+	// patWritable: /run, /tmp, /app/data, or a persistent directory of the
+	// manifest or the spec's writable, which the schema cannot know (check
+	// judges it): somewhere outside the system directories.
+	patWritable  = `^/(run|tmp|app|var|home|srv|opt|mnt|data)(/` + noExpr + `)?$`
+	patRemove    = `^/(run|tmp|app/data)/.+$`
 	patEnvName   = `^[A-Za-z_][A-Za-z0-9_]*$`
 	patProgram   = `^[A-Za-z0-9_][A-Za-z0-9_.-]*$`
 	patMode      = `^0?[0-7]{3,4}$`
@@ -103,6 +106,8 @@ func kindSchema(k spec.Key) *object {
 		return arrayOf(str(patPath), false)
 	case spec.KindRemove:
 		return arrayOf(str(patRemove), false)
+	case spec.KindRoots:
+		return arrayOf(str(patPath), true)
 	case spec.KindEnvName:
 		return str(patEnvName)
 	case spec.KindEnvNames:

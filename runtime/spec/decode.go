@@ -36,6 +36,7 @@ type checker struct {
 	written map[string]bool // key paths present in the document
 	bad     map[string]bool // key paths whose value was refused
 	user    string          // the resolved top-level user, for owner defaults
+	roots   []string        // where a writable path may be (Spec.WritableRoots)
 	probs   []Problem
 	warns   []Problem
 }
@@ -182,7 +183,13 @@ func (c *checker) value(path string, k *Key, v any, dst reflect.Value) {
 	case KindEnv, KindPatchKeys:
 		c.pairs(path, k, v, dst)
 	default:
-		val, iss := convert(k, v)
+		var val any
+		var iss []issue
+		if k.Kind == KindWritable {
+			val, iss = one(convWritable(v, c.roots))
+		} else {
+			val, iss = convert(k, v)
+		}
 		if iss != nil {
 			c.report(path, iss)
 			return
@@ -225,7 +232,9 @@ func convert(k *Key, v any) (any, []issue) {
 	case KindPath:
 		return one(convPath(v))
 	case KindWritable:
-		return one(convWritable(v))
+		return one(convWritable(v, DefaultWritable))
+	case KindRoots:
+		return convRoots(v)
 	case KindPaths:
 		return convPaths(v)
 	case KindRemove:

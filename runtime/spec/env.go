@@ -21,7 +21,7 @@ func (s *Spec) checkEnv(c *checker) {
 		}
 	}
 	for i, f := range s.EnvFile {
-		if !under(f, "/app/data", "/run", "/tmp") {
+		if !under(f, c.roots...) {
 			c.warnf(indexKey("env_file", i+1), "%q is in the image, not where a user can edit it: user overrides usually live in /app/data (e.g. \"/app/data/env\")", f)
 		}
 	}

@@ -59,6 +59,7 @@ const (
 	KindWritable              // absolute path under /run, /tmp or /app/data -> string
 	KindPaths                 // array of absolute paths -> []string
 	KindRemove                // array of globs under /run or /tmp -> []string
+	KindRoots                 // array of directories outside the image's own -> []string
 	KindEnvName               // variable name -> string
 	KindEnvNames              // array of variable names -> []string
 	KindPrograms              // array of program names -> []string
@@ -82,7 +83,7 @@ var kindNames = [...]string{
 	KindString: "string", KindBool: "boolean", KindInt: "integer", KindSeconds: "seconds",
 	KindDuration: "duration", KindMode: "mode", KindSize: "size", KindSignal: "signal",
 	KindSignals: "signals", KindOwner: "owner", KindCond: "condition", KindPath: "path",
-	KindWritable: "writable path", KindPaths: "paths", KindRemove: "remove globs",
+	KindWritable: "writable path", KindPaths: "paths", KindRemove: "remove globs", KindRoots: "writable directories",
 	KindEnvName: "variable name", KindEnvNames: "variable names", KindPrograms: "program names",
 	KindEnum: "enum", KindCommand: "command", KindSteps: "commands", KindEnv: "environment",
 	KindPatchKeys: "patch keys", KindExitCodes: "exit codes", KindReady: "ready probe",

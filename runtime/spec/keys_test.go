@@ -29,6 +29,7 @@ var goTypes = map[Kind]reflect.Type{
 	KindWritable:  reflect.TypeFor[string](),
 	KindPaths:     reflect.TypeFor[[]string](),
 	KindRemove:    reflect.TypeFor[[]string](),
+	KindRoots:     reflect.TypeFor[[]string](),
 	KindEnvName:   reflect.TypeFor[string](),
 	KindEnvNames:  reflect.TypeFor[[]string](),
 	KindPrograms:  reflect.TypeFor[[]string](),
@@ -45,7 +46,7 @@ var goTypes = map[Kind]reflect.Type{
 }
 
 // notKeys are the exported fields that are deliberately not keys.
-var notKeys = map[string]bool{"Spec.Warnings": true}
+var notKeys = map[string]bool{"Spec.Warnings": true, "Spec.File": true}
 
 // TestFieldStability walks the key table and the spec structs together:
 // every exported field of every spec struct is named by a key (so a new

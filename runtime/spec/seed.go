@@ -20,7 +20,7 @@ type Seed struct {
 
 func (sd *Seed) check(c *checker, at string) {
 	c.owner(&sd.Owner)
-	if under(sd.From, writable...) && under(sd.To, sd.From) {
+	if under(sd.From, c.roots...) && under(sd.To, sd.From) {
 		c.errorf(at+".to", "%q is inside from (%q): the copy would copy itself; seed from the image", sd.To, sd.From)
 	}
 }

@@ -3,8 +3,12 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
+	"slices"
+
+	"appstart/runtime/manifest"
 
 	"github.com/BurntSushi/toml"
 )
@@ -26,7 +30,11 @@ type Spec struct {
 	EnvFile []string
 	// Overridable lists managed variables an env_file may override.
 	Overridable []string
-	// Remove lists globs under /run and /tmp removed before anything else.
+	// Writable lists the spec's own persistent directories besides the
+	// defaults (the writable key); WritableRoots adds the manifest's.
+	Writable []string
+	// Remove lists globs under /run, /tmp and /app/data removed before
+	// anything else.
 	Remove []string
 	// Env and EnvDefaults keep the order written: an [env] entry may use
 	// the ones before it.
@@ -58,6 +66,20 @@ type Spec struct {
 	// image) still name the line.
 	File string
 	at   map[string]pos
+	// roots are DefaultWritable, the manifest's persistentDirs and
+	// Writable: see WritableRoots.
+	roots []string
+}
+
+// WritableRoots are the directories the stages may write under: /app/data,
+// /run, /tmp, the manifest's persistentDirs and the spec's writable, in that
+// order. runtime/fsops gets them as the roots below which it follows no
+// link.
+func (s *Spec) WritableRoots() []string {
+	if s.roots == nil {
+		return slices.Clone(DefaultWritable)
+	}
+	return slices.Clone(s.roots)
 }
 
 // Problem is a problem about key found after decoding, placed on the line
@@ -90,13 +112,30 @@ func (s *Spec) Task(name string) *Task {
 	return nil
 }
 
-// Load reads and parses the spec at path; see Parse.
+// Options are what a spec is checked against besides its own text.
+type Options struct {
+	// PersistentDirs are writable directories besides DefaultWritable:
+	// the manifest's persistentDirs.
+	PersistentDirs []string
+}
+
+// Load reads and parses the spec at path, with the persistentDirs of the
+// CloudronManifest.json beside it (none when there is no manifest); see
+// Parse.
 func Load(path string) (*Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read spec: %w", err)
 	}
-	return Parse(path, data)
+	var opts Options
+	m, err := manifest.Load(manifest.Beside(path))
+	switch {
+	case err == nil:
+		opts.PersistentDirs = m.PersistentDirs
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	return ParseWith(path, data, opts)
 }
 
 // Parse decodes, defaults and checks a spec; name is the file name used in
@@ -107,11 +146,21 @@ func Load(path string) (*Spec, error) {
 //	// appstart.toml:2: programs.web: unknown key "comand", did you mean "command"?
 //	// appstart.toml:3: programs.web.stopsignal: unknown signal "TREM": write a name such as "TERM"
 func Parse(name string, data []byte) (*Spec, error) {
+	return ParseWith(name, data, Options{})
+}
+
+// ParseWith is Parse with what lies beside the spec: a path under one of
+// opts.PersistentDirs is writable, as one under the spec's own writable.
+func ParseWith(name string, data []byte, opts Options) (*Spec, error) {
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return nil, &Error{Problems: []Problem{syntaxProblem(name, err)}}
 	}
 	c := &checker{file: name, at: locate(data), written: map[string]bool{}, bad: map[string]bool{}}
+	c.roots = append(slices.Clone(DefaultWritable), opts.PersistentDirs...)
+	if own, iss := convRoots(raw["writable"]); iss == nil && raw["writable"] != nil {
+		c.roots = append(c.roots, own.([]string)...) // refused ones are reported when the key is decoded
+	}
 	s := &Spec{}
 	c.table("", raw, topKeys, reflect.ValueOf(s).Elem())
 	s.check(c)
@@ -120,7 +169,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 		return nil, &Error{Problems: sortProblems(c.probs), Warnings: warns}
 	}
 	s.Warnings = warns
-	s.File, s.at = name, c.at
+	s.File, s.at, s.roots = name, c.at, c.roots
 	return s, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"appstart/runtime/fsops"
 	"appstart/runtime/spec"
 )
 
@@ -57,6 +58,10 @@ func Run(ctx context.Context, e *Env, until string) (Summary, error) {
 // cover both calls.
 func RunFrom(ctx context.Context, e *Env, from, until string) (Summary, error) {
 	e.defaults()
+	// The one definition of where the stages write (issue 15): the spec's
+	// roots, persistent directories included, are where fsops stops
+	// following links.
+	fsops.SetTrustedRoots(e.Spec.WritableRoots())
 	stages := Stages()
 	if until != "" && until != "programs" {
 		i := slices.IndexFunc(stages, func(s Stage) bool { return s.Name == until })
