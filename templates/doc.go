@@ -72,6 +72,19 @@
 // silently kept. Placeholders inside a section that does not render are not
 // looked up, so an absent optional addon needs no `optional` entry.
 //
+// # Includes
+//
+//	##INCLUDE /app/data/.env     the file's bytes, where the directive stands
+//	##INCLUDE? /app/data/.env    the same, and nothing when the file is missing
+//
+// The path is absolute and is the rest of the line. An included file is
+// copied as it is, never scanned for placeholders (it is the user's text,
+// as a value is); when its last line has no terminator it gets the
+// directive's own. An include inside an ##IF section that does not render
+// is not read. Render reads files through Options.Include only: the
+// templates stage gives it a reader that refuses symbolic links, as it does
+// for every file under /app/data.
+//
 // # Bytes and lines
 //
 // Output is input with placeholders replaced: CRLF line ends stay CRLF (a

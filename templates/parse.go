@@ -16,6 +16,15 @@ type Placeholder struct {
 	When   []string // enclosing ##IF conditions, outermost first: "LDAP_SERVER", "!LDAP_SERVER"
 }
 
+// Include is one ##INCLUDE directive: the file at Path is copied into the
+// output where the directive stands.
+type Include struct {
+	Path     string
+	Optional bool // ##INCLUDE?: a missing file includes nothing
+	Line     int
+	When     []string // enclosing ##IF conditions, as in Placeholder
+}
+
 // Template is a parsed template. It is immutable and safe for concurrent
 // Render calls.
 type Template struct {
@@ -23,15 +32,17 @@ type Template struct {
 	src   []byte
 	nodes []node
 	phs   []Placeholder
+	incs  []Include
 	vars  []string
 }
 
 type nodeKind uint8
 
 const (
-	textNode nodeKind = iota // src[start:end] verbatim
-	varNode                  // placeholder phs[ph]
-	condNode                 // ##IF name / ##IF !name
+	textNode    nodeKind = iota // src[start:end] verbatim
+	varNode                     // placeholder phs[ph]
+	condNode                    // ##IF name / ##IF !name
+	includeNode                 // ##INCLUDE incs[ph]; name is the directive line's terminator
 )
 
 type node struct {
@@ -69,6 +80,16 @@ func (t *Template) Name() string { return t.name }
 // ##IF sections that may not render.
 func (t *Template) Placeholders() []Placeholder {
 	out := slices.Clone(t.phs)
+	for i := range out {
+		out[i].When = slices.Clone(out[i].When)
+	}
+	return out
+}
+
+// Includes returns every ##INCLUDE in source order, including those in ##IF
+// sections that may not render.
+func (t *Template) Includes() []Include {
+	out := slices.Clone(t.incs)
 	for i := range out {
 		out[i].When = slices.Clone(out[i].When)
 	}
@@ -161,6 +182,10 @@ func (p *parser) directive(line []byte) bool {
 	}
 	w := nameLen(s[2:])
 	word, rest := s[2:2+w], s[2+w:]
+	if word == "INCLUDE" && (rest == "" || strings.IndexByte(" \t?", rest[0]) >= 0) {
+		p.include(s, rest, line[len(strings.TrimRight(string(line), "\r\n")):])
+		return true
+	}
 	if word != "IF" && word != "ELSE" && word != "END" {
 		return false
 	}
@@ -217,6 +242,21 @@ func (p *parser) directive(line []byte) bool {
 		}
 	}
 	return true
+}
+
+// include handles "##INCLUDE PATH" or "##INCLUDE? PATH" (rest is what
+// follows the word); term is the line's terminator, written after an
+// included file that does not end its last line.
+func (p *parser) include(s, rest string, term []byte) {
+	optional := strings.HasPrefix(rest, "?")
+	rest = strings.TrimPrefix(rest, "?")
+	path := strings.TrimLeft(rest, " \t")
+	if path == rest || !strings.HasPrefix(path, "/") {
+		p.err.add(p.line, "", false, fmt.Sprintf("malformed directive %q: write ##INCLUDE /absolute/path (or ##INCLUDE? for a file that may be missing) alone on a line", s))
+		return
+	}
+	p.t.incs = append(p.t.incs, Include{Path: path, Optional: optional, Line: p.line, When: slices.Clone(p.when)})
+	*p.cur = append(*p.cur, node{kind: includeNode, ph: len(p.t.incs) - 1, name: string(term)})
 }
 
 // scanLine splits src[start:end] (one line, terminator included) into text

@@ -1,7 +1,9 @@
 package templates
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -13,6 +15,10 @@ type Options struct {
 	// Optional names placeholders that render empty when their variable is
 	// unset, instead of failing the render.
 	Optional map[string]bool
+	// Include reads the file of an ##INCLUDE; an error satisfying
+	// errors.Is(err, fs.ErrNotExist) is a missing file, which ##INCLUDE?
+	// allows. nil refuses every ##INCLUDE.
+	Include func(path string) ([]byte, error)
 }
 
 // Render fills the template in a single pass: a value is copied to the
@@ -57,6 +63,8 @@ func (r *renderer) walk(nodes []node) {
 			r.out = append(r.out, r.t.src[n.start:n.end]...)
 		case varNode:
 			r.value(&r.t.phs[n.ph])
+		case includeNode:
+			r.include(&r.t.incs[n.ph], n.name)
 		case condNode:
 			v, ok := r.lookup(n.name)
 			if (ok && v != "") != n.neg {
@@ -65,6 +73,31 @@ func (r *renderer) walk(nodes []node) {
 				r.walk(n.els)
 			}
 		}
+	}
+}
+
+// include copies an included file as it is: never scanned for
+// placeholders (it is the user's text, as a value is), its last line ended
+// with the directive's own terminator when it has none.
+func (r *renderer) include(inc *Include, term string) {
+	if r.opts.Include == nil {
+		r.err.add(inc.Line, "", false, fmt.Sprintf("cannot include %s: this render reads no files", inc.Path))
+		return
+	}
+	data, err := r.opts.Include(inc.Path)
+	switch {
+	case err != nil && inc.Optional && errors.Is(err, fs.ErrNotExist):
+		return
+	case errors.Is(err, fs.ErrNotExist):
+		r.err.add(inc.Line, "", false, fmt.Sprintf("cannot include %s: no such file (write ##INCLUDE? if it may be missing)", inc.Path))
+		return
+	case err != nil:
+		r.err.add(inc.Line, "", false, fmt.Sprintf("cannot include %s: %v", inc.Path, err))
+		return
+	}
+	r.out = append(r.out, data...)
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		r.out = append(r.out, term...)
 	}
 }
 

@@ -97,7 +97,13 @@ func (e *Env) render(t spec.Template) (output, error) {
 	if err != nil {
 		return output{}, err
 	}
-	opts := templates.Options{Escape: string(t.Escape)}
+	// ##INCLUDE reads a user's file (/app/data/.env) as root: the same
+	// no-symlink rule as every file read from /app/data, so a link to
+	// /etc/shadow is refused rather than rendered into an app-readable file.
+	opts := templates.Options{Escape: string(t.Escape), Include: func(path string) ([]byte, error) {
+		data, _, err := readFileNoFollow(path)
+		return data, err
+	}}
 	if len(t.Optional) > 0 {
 		opts.Optional = map[string]bool{}
 		for _, n := range t.Optional {
