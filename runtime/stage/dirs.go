@@ -65,8 +65,9 @@ func runDirs(_ context.Context, e *Env) error {
 }
 
 // removeStale removes what the remove globs match. Matches must lie under
-// /run or /tmp (the spec checks the patterns; this checks the matches, so
-// a "..", or a symlinked directory in a pattern, cannot reach /app/data).
+// /run, /tmp or /app/data (the spec checks the patterns; this checks the
+// matches, so a "..", or a symlinked directory in a pattern, cannot reach
+// elsewhere); under /app/data no link in a match's path is followed.
 // A directory is removed with its contents (a stale socket directory);
 // a symlink is removed itself, never its target.
 func (e *Env) removeStale() (int, error) {
@@ -78,8 +79,16 @@ func (e *Env) removeStale() (int, error) {
 			return n, fmt.Errorf("cannot expand remove pattern %q: %w", pattern, err)
 		}
 		for _, m := range matches {
-			if !underTmpfs(m) {
-				return n, fmt.Errorf("cannot remove %s: only files under /run and /tmp are removed", m)
+			// Under /app/data the app user makes the directories: a link
+			// planted in the match's path (/app/data/cache -> /etc) is
+			// refused, not followed (the glob itself followed it).
+			if under(m, "/app/data") {
+				if err := fsops.CheckNoSymlinks(m); err != nil {
+					return n, fmt.Errorf("cannot remove %s: %w", m, err)
+				}
+			}
+			if !underRemovable(m) {
+				return n, fmt.Errorf("cannot remove %s: only files under /run, /tmp and /app/data are removed", m)
 			}
 			if isRuntimeDir(m, keep) { // issue 14; a link to it is removed itself, below
 				if fi, err := os.Lstat(m); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -104,14 +113,22 @@ func (e *Env) removeStale() (int, error) {
 	return n, nil
 }
 
-// underTmpfs reports whether path resolves (through any symlinked
-// directories) to a place under /run or /tmp.
-func underTmpfs(path string) bool {
+// underRemovable reports whether path resolves (through any symlinked
+// directories) to a place under /run, /tmp or /app/data, and is written
+// under the same top: a pattern under /run cannot reach /app/data through a
+// link, nor one under /app/data leave it.
+func underRemovable(path string) bool {
 	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
 	if err != nil {
 		return false
 	}
 	p := filepath.Join(dir, filepath.Base(path))
+	switch {
+	case under(path, "/app/data"):
+		return strings.HasPrefix(p, "/app/data/")
+	case strings.HasPrefix(p, "/app/data/"):
+		return false
+	}
 	for _, top := range []string{"/run", "/tmp"} {
 		if strings.HasPrefix(p, top+"/") {
 			return true
@@ -119,6 +136,8 @@ func underTmpfs(path string) bool {
 	}
 	return false
 }
+
+func under(p, top string) bool { return p == top || strings.HasPrefix(p, top+"/") }
 
 func removeEntry(path string) error {
 	fi, err := os.Lstat(path)

@@ -135,7 +135,7 @@ func TestRemoveStaysUnderTmpfs(t *testing.T) {
 	}
 	s := parseSpec(t, `remove = ["%s/link/*.pid"]`, dir)
 	err = runStage(t, newEnv(t, s), "dirs")
-	if err == nil || !strings.Contains(err.Error(), "only files under /run and /tmp") {
+	if err == nil || !strings.Contains(err.Error(), "only files under /run, /tmp and /app/data") {
 		t.Errorf("err = %v", err)
 	}
 	if !exists(outside + "/app.pid") {
