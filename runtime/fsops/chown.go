@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -59,6 +60,9 @@ type ChownOptions struct {
 	// for a parent of a kept directory, since whoever owns the parent can
 	// rename the kept directory away and put another in its place.
 	KeepRoot bool
+	// Progress, when set, has the entries visited added to it as the walk
+	// goes (once per directory): a progress line can read it meanwhile.
+	Progress *atomic.Int64
 }
 
 // ChownWith is [Chown] with the exceptions of o:
@@ -68,7 +72,7 @@ type ChownOptions struct {
 //	// /run/appstart and its socket and lock keep root; st.Kept == 1
 func ChownWith(root string, uid, gid int, o ChownOptions) (Stats, error) {
 	start := time.Now()
-	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep, keepRoot: o.KeepRoot}
+	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep, keepRoot: o.KeepRoot, progress: o.Progress}
 	if len(o.Except) > 0 {
 		w.except = map[string]bool{}
 		for _, e := range o.Except {
@@ -77,6 +81,7 @@ func ChownWith(root string, uid, gid int, o ChownOptions) (Stats, error) {
 	}
 	root = filepath.Clean(root)
 	err := w.root(root)
+	w.report()
 	w.stats.Elapsed = time.Since(start)
 	return w.stats, err
 }
@@ -89,6 +94,16 @@ type chowner struct {
 	keepRoot bool
 	buf      []byte
 	stats    Stats
+	progress *atomic.Int64
+	reported int // Visited as last added to progress
+}
+
+// report adds the entries visited since the last report to progress.
+func (w *chowner) report() {
+	if w.progress != nil {
+		w.progress.Add(int64(w.stats.Visited - w.reported))
+		w.reported = w.stats.Visited
+	}
 }
 
 func (w *chowner) needs(st *unix.Stat_t) bool {
@@ -183,6 +198,7 @@ func (w *chowner) dir(fd int, p string) error {
 	if err != nil {
 		return fmt.Errorf("cannot chown %s: %w", p, err)
 	}
+	w.report()
 	for _, name := range subdirs {
 		if err := w.subdir(fd, name, p+"/"+name); err != nil { // one per directory: cheap
 			return err

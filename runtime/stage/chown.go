@@ -57,7 +57,7 @@ func runChown(_ context.Context, e *Env) error {
 		}
 		// /run/appstart is skipped by identity; /run itself keeps its owner.
 		above := aboveRuntimeDir(c.Path)
-		st, err := fsops.ChownWith(c.Path, uid, gid, fsops.ChownOptions{Except: except, Keep: keep, KeepRoot: above})
+		st, err := fsops.ChownWith(c.Path, uid, gid, fsops.ChownOptions{Except: except, Keep: keep, KeepRoot: above, Progress: &e.work})
 		total.Add(st)
 		if err != nil {
 			return err

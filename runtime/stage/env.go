@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"appstart/runtime/environ"
@@ -73,7 +74,14 @@ type Env struct {
 	// Needs starts the named programs and returns once they are ready
 	// (first_run's needs). nil with a non-empty needs is an error.
 	Needs func(ctx context.Context, names []string) error
+	// Report, when set, is told how a stage that runs longer than
+	// ReportAfter (0: DefaultReportAfter) is going, every ReportEvery (0:
+	// DefaultReportEvery), from another goroutine (see StageProgress).
+	Report      func(StageProgress)
+	ReportAfter time.Duration
+	ReportEvery time.Duration
 
+	work      atomic.Int64 // entries the running stage has done, for Report
 	users     map[string]ident.User
 	firstRan  bool      // first_run ran its commands in this start
 	parts     []Part    // the summary, one per stage that did something

@@ -91,7 +91,9 @@ func RunFrom(ctx context.Context, e *Env, from, until string) (Summary, error) {
 		}
 		t0 := e.Now()
 		n := len(e.parts)
+		end := e.watch(s.Name)
 		err := s.Run(ctx, e)
+		end()
 		d := e.Now().Sub(t0)
 		for i := n; i < len(e.parts); i++ {
 			e.parts[i].Elapsed = d
