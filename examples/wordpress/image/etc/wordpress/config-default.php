@@ -1,0 +1,1 @@
+/run/wordpress/wp-config.php
