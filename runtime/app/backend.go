@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -93,35 +94,140 @@ func exitText(code int) string {
 	return fmt.Sprintf("exited %d", code)
 }
 
-func (b backend) Start(ctx context.Context, names []string) error { return b.sup.Start(ctx, names...) }
-func (b backend) Stop(ctx context.Context, names []string) error  { return b.sup.Stop(ctx, names...) }
+func (b backend) Start(ctx context.Context, names []string) error {
+	names, err := b.expandAll(ctx, names)
+	if err != nil {
+		return err
+	}
+	return b.sup.Start(ctx, names...)
+}
+
+func (b backend) Stop(ctx context.Context, names []string) error {
+	names, err := b.expandAll(ctx, names)
+	if err != nil {
+		return err
+	}
+	return b.sup.Stop(ctx, names...)
+}
+
 func (b backend) Restart(ctx context.Context, names []string) error {
+	names, err := b.expandAll(ctx, names)
+	if err != nil {
+		return err
+	}
 	return b.sup.Restart(ctx, names...)
 }
 
 func (b backend) Signal(ctx context.Context, names []string, sig syscall.Signal) error {
+	names, err := b.expandAll(ctx, names)
+	if err != nil {
+		return err
+	}
 	return b.sup.SignalProgram(ctx, sig, names...)
 }
 
-// Logs returns the recent lines of one program, or of every program ("").
-// A single program whose output passes straight through has no copy kept.
-func (b backend) Logs(_ context.Context, name string, n int) ([]control.LogLine, error) {
-	names := []string{name}
-	if name == "" {
-		names = b.sink.Names()
+// expandAll replaces supervisorctl's "all" by every program (its group
+// for instances), unless a program is called "all".
+func (b backend) expandAll(ctx context.Context, names []string) ([]string, error) {
+	if !slices.Contains(names, allName) {
+		return names, nil
 	}
-	var out []control.LogLine
-	for _, nm := range names {
-		for _, l := range b.sink.Recent(nm, n) {
-			out = append(out, control.LogLine{Name: l.Name, Text: b.mask.Mask(l.Text)})
+	sts, err := b.sup.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []string
+	for _, st := range sts {
+		if st.Name == allName || st.Group == allName {
+			return names, nil
+		}
+		top := st.Name
+		if st.Group != "" {
+			top = st.Group
+		}
+		if !slices.Contains(all, top) {
+			all = append(all, top)
 		}
 	}
-	return out, nil
+	out := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == allName })
+	return append(out, all...), nil
 }
 
-func (b backend) Follow(ctx context.Context, name string, n int) ([]control.LogLine, <-chan control.LogLine, error) {
-	lines, cancel := b.sink.Subscribe(name, 1024)
-	backlog, _ := b.Logs(ctx, name, n)
+// allName is supervisorctl's name for every program.
+const allName = "all"
+
+// selfName is the source of appstart's own messages in the log timeline.
+const selfName = "appstart"
+
+// sources are the log sources name selects: nil for every one ("" and
+// "all"), appstart's own messages, or a program with its instances (a
+// group); another name is an error, as `appstart logs nosuch` must fail.
+func (b backend) sources(ctx context.Context, name string) ([]string, error) {
+	switch name {
+	case "", selfName:
+		if name == "" {
+			return nil, nil
+		}
+		return []string{selfName}, nil
+	}
+	sts, err := b.sup.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, st := range sts {
+		if st.Name == name || st.Group == name {
+			out = append(out, st.Name)
+			if st.Group != "" { // a group's logfiles are followed under its name
+				out = append(out, st.Group)
+			}
+		}
+	}
+	if len(out) == 0 {
+		if name == allName {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("no program %q", name)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Logs returns the recent lines of q's programs, appstart's own messages
+// included when q names none, as one timeline. A single program whose
+// output passes straight through has no copy kept.
+func (b backend) Logs(ctx context.Context, q control.LogQuery) ([]control.LogLine, error) {
+	lines, _, err := b.logs(ctx, q)
+	return lines, err
+}
+
+func (b backend) logs(ctx context.Context, q control.LogQuery) ([]control.LogLine, uint64, error) {
+	srcs, err := b.sources(ctx, q.Name)
+	if err != nil {
+		return nil, 0, err
+	}
+	var last uint64
+	var out []control.LogLine
+	for _, l := range b.sink.Timeline(srcs, q.N, q.Since) {
+		out = append(out, control.LogLine{Name: l.Name, Text: b.mask.Mask(l.Text), Time: l.Time})
+		last = l.Seq
+	}
+	return out, last, nil
+}
+
+func (b backend) Follow(ctx context.Context, q control.LogQuery) ([]control.LogLine, <-chan control.LogLine, error) {
+	srcs, err := b.sources(ctx, q.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	lines, cancel := b.sink.Subscribe("", 1024)
+	// Subscribed first, then the backlog: a line written in between is in
+	// both, and its sequence number drops the second copy.
+	backlog, last, err := b.logs(ctx, q)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
 	live := make(chan control.LogLine, 64)
 	go func() {
 		defer close(live)
@@ -132,8 +238,11 @@ func (b backend) Follow(ctx context.Context, name string, n int) ([]control.LogL
 				if !ok {
 					return
 				}
+				if l.Seq <= last || (srcs != nil && !slices.Contains(srcs, l.Name)) {
+					continue
+				}
 				select {
-				case live <- control.LogLine{Name: l.Name, Text: b.mask.Mask(l.Text)}:
+				case live <- control.LogLine{Name: l.Name, Text: b.mask.Mask(l.Text), Time: l.Time}:
 				case <-ctx.Done():
 					return
 				}

@@ -138,6 +138,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
 	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
 	r.spawn = &spawner{reaper: reaper, sink: r.sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
+	r.log.keepIn(r.sink, r.spawn.lastOutput) // appstart's own lines in `appstart logs` (issue 16)
 
 	// TERM or INT during the stages cancels them (the start is cut short);
 	// the run's own context ends only once the programs have.
@@ -151,6 +152,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
 		Log: r.log.printf, Needs: r.needs}
+	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {
 		return r.cutShort(err, stopped)

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"os"
+	"sync"
+	"time"
 
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
@@ -25,7 +27,40 @@ type spawner struct {
 	// resetOOM: appstart lowered its own oom_score_adj, which children
 	// inherit; each program gets 0 back (raising needs no privilege).
 	resetOOM bool
+
+	mu sync.Mutex
+	// outputs are closed once each program's last run's output is all in
+	// the sink (its log pipe reached EOF), for its giving-up message.
+	outputs map[string]<-chan struct{}
 }
+
+// lastOutput returns the last lines of program name's output, after
+// waiting a little for its pipe to reach EOF: the exit that made it give up
+// can arrive before the reader has forwarded its last lines.
+func (s *spawner) lastOutput(name string) []string {
+	s.mu.Lock()
+	done := s.outputs[name]
+	s.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	select {
+	case <-done:
+	case <-time.After(outputGrace): // a daemon it left holds the pipe
+	}
+	var out []string
+	for _, l := range s.sink.Timeline([]string{name}, tailLines, time.Time{}) {
+		out = append(out, l.Text)
+	}
+	return out
+}
+
+// tailLines is how many last lines a giving-up message shows (as many as a
+// failed on_start's); outputGrace bounds the wait for them.
+const (
+	tailLines   = 20
+	outputGrace = 200 * time.Millisecond
+)
 
 func (s *spawner) Spawn(p *supervise.Program) (int, error) {
 	pid, err := s.spawn(p)
@@ -52,10 +87,16 @@ func (s *spawner) spawn(p *supervise.Program) (int, error) {
 		c.Stdout, c.Stderr = s.stdout, s.stderr
 		return s.reaper.Spawn(c, s.exits)
 	}
-	out, _, err := s.sink.Pipe(p.Name, logfwd.FormatPrefix(logfwd.DefaultFormat, l.LogLabel))
+	out, done, err := s.sink.Pipe(p.Name, logfwd.FormatPrefix(logfwd.DefaultFormat, l.LogLabel))
 	if err != nil {
 		return 0, fmt.Errorf("cannot make log pipe for %s: %w", p.Name, err)
 	}
+	s.mu.Lock()
+	if s.outputs == nil {
+		s.outputs = make(map[string]<-chan struct{})
+	}
+	s.outputs[p.Name] = done
+	s.mu.Unlock()
 	// One pipe carries both streams so a program's lines keep their order.
 	c.Stdout, c.Stderr = out, out
 	pid, err := s.reaper.Spawn(c, s.exits)

@@ -13,7 +13,7 @@ import (
 
 func controlCmd(verb string) command {
 	return command{name: verb, args: "NAME...", summary: verb + " programs of the running appstart", run: controlMain(verb),
-		about: "NAME is a program, an instance (web:2) or every instance of a program (web)."}
+		about: "NAME is a program, an instance (web:2), every instance of a program (web), or all."}
 }
 
 func controlMain(verb string) func(app.IO, []string) int {

@@ -32,7 +32,7 @@ func commands() []command {
 	return []command{
 		runCmd(), checkCmd(), planCmd(), execAsCmd(), writesCmd(), taskCmd(), statusCmd(),
 		controlCmd("start"), controlCmd("stop"), controlCmd("restart"),
-		signalCmd(), logsCmd(), healthCmd(), convertCmd(), initCmd(), schemaCmd(), versionCmd(), helpCmd(),
+		signalCmd(), logsCmd(), tailCmd(), healthCmd(), convertCmd(), initCmd(), schemaCmd(), versionCmd(), helpCmd(),
 	}
 }
 
