@@ -19,11 +19,15 @@ import (
 // learns why it had no effect:
 //
 //	/app/data/env:3: DB_HOST is managed by env.DB_HOST and not overridable; ...
-func (e *Env) applyEnvFiles() error {
+//
+// pending are the outputs this start's patches will write: a file among
+// them is read as the patch leaves it (issue 15: a rotated password a patch
+// writes into /app/data/env reaches the programs in the same start).
+func (e *Env) applyEnvFiles(pending []output) error {
 	overridable := func(name string) bool { return slices.Contains(e.Spec.Overridable, name) }
 	var errs []error
 	for _, file := range e.Spec.EnvFile {
-		data, _, err := readFileNoFollow(file)
+		data, err := pendingOrDisk(file, pending)
 		if errors.Is(err, fs.ErrNotExist) {
 			e.planf("env_file %s: absent", file)
 			continue
@@ -48,4 +52,16 @@ func (e *Env) applyEnvFiles() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// pendingOrDisk is the content of file as a pending output will leave it,
+// else as it is on disk (read without following a link).
+func pendingOrDisk(file string, pending []output) ([]byte, error) {
+	for i := len(pending) - 1; i >= 0; i-- {
+		if pending[i].path == file {
+			return pending[i].data, nil
+		}
+	}
+	data, _, err := readFileNoFollow(file)
+	return data, err
 }

@@ -18,14 +18,15 @@ type Stage struct {
 
 // Stages returns the pipeline in spec.Stages order (the one definition of
 // the order), without "programs", which belong to the supervisor. "dirs"
-// includes remove, "templates" includes patch, and "workers" ends with the
-// [env] entries that use a produced variable and then the env_file
-// overrides: the last layer of the environment (environ.Source), read only
-// then so a file seeded from the image on the first start already counts.
+// includes remove, "workers" ends with the [env] entries that use a
+// produced variable, and "templates" applies the patches, then reads the
+// env_file overrides (the last layer of the environment, environ.Source)
+// as the patches leave them, then renders: a file seeded from the image on
+// the first start, or a password a patch rotated, counts in the same start.
 func Stages() []Stage {
 	run := map[string]func(ctx context.Context, e *Env) error{
 		"env": runEnv, "dirs": runDirs, "seed": runSeed, "secrets": runSecrets,
-		"workers": runWorkersAndEnvFiles, "templates": runTemplates, "chown": runChown,
+		"workers": runWorkersAndDeferredEnv, "templates": runTemplates, "chown": runChown,
 		"first_run": runFirstRun, "on_upgrade": runOnUpgrade, "on_start": runOnStart,
 	}
 	var out []Stage
@@ -38,9 +39,10 @@ func Stages() []Stage {
 }
 
 // LastEnvStage is the stage after which the programs' environment is
-// final: the supervisor is built then, before the stages that may need a
-// program running (first_run's needs).
-const LastEnvStage = "workers"
+// final (templates reads the env_file layer after its patches): the
+// supervisor is built then, before the stages that may need a program
+// running (first_run's needs, on_start's needs).
+const LastEnvStage = "templates"
 
 // Run runs the stages in order and stops after until ("" or "programs":
 // all of them), returning what each did. The first failing stage stops the

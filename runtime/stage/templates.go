@@ -22,8 +22,9 @@ type output struct {
 	what     string // "template /app/pkg/x.template", "patch"
 }
 
-// runTemplates renders every [[templates]] entry and applies every [[patch]]
-// entry, and writes the results only when all of them succeeded: every
+// runTemplates applies every [[patch]] entry, reads the env_file overrides
+// (a file a patch changes as the patch leaves it), renders every
+// [[templates]] entry, and writes the results only when all of them succeeded: every
 // missing placeholder of every template, every unset ${VAR} of every patch
 // and every patched file that does not parse is reported in one error, and
 // nothing is half-updated. Templates are rendered fresh on every start from
@@ -37,19 +38,6 @@ func runTemplates(_ context.Context, e *Env) error {
 	var outs []output
 	var errs []error
 	rendered, patched, keys := 0, 0, 0
-	for i, t := range e.Spec.Templates {
-		if skip, why := e.skip(t.When, t.Unless); skip {
-			e.planf("skip %s (%s)", t.Target, why)
-			continue
-		}
-		o, err := e.render(t)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("templates[%d]: %w", i+1, err))
-			continue
-		}
-		rendered++
-		outs = append(outs, o)
-	}
 	for i, p := range e.Spec.Patch {
 		if skip, why := e.skip(p.When, p.Unless); skip {
 			e.planf("skip %s (%s)", p.File, why)
@@ -65,6 +53,25 @@ func runTemplates(_ context.Context, e *Env) error {
 		if o != nil {
 			outs = append(outs, *o)
 		}
+	}
+	// The env_file layer is the environment's last, read as this start's
+	// patches leave the files (issue 15), so templates below and the
+	// programs see a value a patch just wrote.
+	if err := e.applyEnvFiles(outs); err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for i, t := range e.Spec.Templates {
+		if skip, why := e.skip(t.When, t.Unless); skip {
+			e.planf("skip %s (%s)", t.Target, why)
+			continue
+		}
+		o, err := e.render(t)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("templates[%d]: %w", i+1, err))
+			continue
+		}
+		rendered++
+		outs = append(outs, o)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err

@@ -17,16 +17,14 @@ const (
 	MemorySwapLimitMBVar = spec.MemorySwapLimitMBVar
 )
 
-// runWorkersAndEnvFiles is the "workers" stage followed by the env_file
-// overrides, the last layer of the environment (see Stages).
-func runWorkersAndEnvFiles(ctx context.Context, e *Env) error {
+// runWorkersAndDeferredEnv is the "workers" stage followed by the [env]
+// entries that use a produced variable (see Stages). The env_file layer
+// comes later, in the templates stage, after the patches that may write it.
+func runWorkersAndDeferredEnv(ctx context.Context, e *Env) error {
 	if err := runWorkers(ctx, e); err != nil {
 		return err
 	}
-	if err := runDeferredEnv(e); err != nil {
-		return err
-	}
-	return e.applyEnvFiles()
+	return runDeferredEnv(e)
 }
 
 // runWorkers reads the memory limit of the container's cgroup and sizes the
