@@ -31,13 +31,18 @@ type Step struct {
 	// Creates, when set, skips the command if that path exists.
 	Creates string
 	User    string // default: the section's user
-	When    Cond
-	Unless  Cond
+	// Environment is added on top of [env] for this command only, as on_start's:
+	// an installer may need a variable no program should get (MediaWiki's
+	// install.php refuses to run while MW_CONFIG_FILE names an existing file).
+	Environment []Pair
+	When        Cond
+	Unless      Cond
 }
 
 func (f *FirstRun) check(c *checker, at string, s *Spec) {
 	c.owner(&f.User)
 	stepUsers(f.Commands, f.User)
+	checkSteps(c, at, f.Commands)
 	checkMarker(c, at+".marker", f.Marker, "first_run")
 	for i, n := range f.Needs {
 		key := indexKey(at+".needs", i+1)
@@ -48,6 +53,13 @@ func (f *FirstRun) check(c *checker, at string, s *Spec) {
 		case p.Schedule != nil:
 			c.errorf(key, "%s is scheduled, so it is never ready to be needed: remove it from needs, or its schedule", n)
 		}
+	}
+}
+
+// checkSteps checks what each step carries beyond its command.
+func checkSteps(c *checker, at string, steps []Step) {
+	for i, st := range steps {
+		c.checkEnvironment(indexKey(at+".commands", i+1)+".environment", st.Environment)
 	}
 }
 

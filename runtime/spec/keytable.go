@@ -46,6 +46,7 @@ func stepKeys(section string) []Key {
 		{Name: "creates", Kind: KindPath, field: "Creates", Example: `"/app/data/db.sqlite"`,
 			Doc: "skip the command when this path exists (makes a repeated run after a crash safe)"},
 		userKey("user to run as", "the "+section+" user"),
+		environmentKey(),
 		whenKey(), unlessKey(),
 	}
 }
@@ -219,6 +220,8 @@ var topKeys = []Key{
 		userKey("user to run as", topUser),
 		directoryKey(),
 		environmentKey(),
+		{Name: "needs", Kind: KindPrograms, field: "Needs", Example: `["db"]`,
+			Doc: "programs started (and waited for until ready) before this command; they keep running"},
 		whenKey(), unlessKey(),
 	}},
 	{Name: "programs", Kind: KindNamed, field: "Programs", nameField: "Name", Keys: programKeys,

@@ -19,6 +19,7 @@ type OnUpgrade struct {
 func (u *OnUpgrade) check(c *checker, at string, s *Spec) {
 	c.owner(&u.User)
 	stepUsers(u.Commands, u.User)
+	checkSteps(c, at, u.Commands)
 	checkMarker(c, at+".marker", u.Marker, "on_upgrade")
 	c.checkExpr(at+".version", u.Version)
 	if s.FirstRun != nil && u.Marker == s.FirstRun.Marker {

@@ -85,7 +85,7 @@ func (e *Env) runSteps(ctx context.Context, section string, steps []spec.Step, e
 			e.planf("run %s `%s` as %s", what, s.Command, s.User)
 			continue
 		}
-		if err := e.run(ctx, job{what: what, cmd: s.Command, user: s.User, extra: extra}); err != nil {
+		if err := e.run(ctx, job{what: what, cmd: s.Command, user: s.User, env: s.Environment, extra: extra}); err != nil {
 			return ran, skipped, err
 		}
 		ran++
