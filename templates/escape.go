@@ -162,7 +162,9 @@ func writeU4(b *strings.Builder, r rune) {
 // escapeYAML escapes for a double-quoted YAML scalar (YAML 1.2 section
 // 5.7). Everything outside YAML's printable set (c-printable) is escaped,
 // and so are raw line breaks, because a double-quoted scalar folds them into
-// spaces.
+// spaces. The "<" of "<%" becomes \x3C: Rails reads database.yml (and other
+// config/*.yml) through ERB before YAML, so a password holding "<%= ... %>"
+// would otherwise run as Ruby (the Redmine example's database.yml).
 func escapeYAML(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", errInvalidUTF8
@@ -194,6 +196,8 @@ func escapeYAML(s string) (string, error) {
 			esc = `\P`
 		case r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0):
 			esc = fmt.Sprintf(`\x%02X`, r)
+		case r == '<' && strings.HasPrefix(s[i+1:], "%"):
+			esc = `\x3C`
 		case r == 0xFEFF || r == 0xFFFE || r == 0xFFFF:
 			// BOM and the two non-characters are outside c-printable.
 			esc = fmt.Sprintf(`\u%04X`, r)

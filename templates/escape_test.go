@@ -25,6 +25,10 @@ func TestEscapeTable(t *testing.T) {
 		{YAML, "\x00\x1b\x07\x7f", `\0\e\x07\x7F`},
 		{YAML, "\u0085\u2028\u2029\ufeff\u00a0", `\N\L\P\uFEFF` + "\u00a0"},
 		{YAML, "# not a comment: [x]", "# not a comment: [x]"},
+		// No ERB tag survives (Rails' database.yml goes through ERB first);
+		// a lone < or % stays itself.
+		{YAML, "pw<%= 6*7 %>", `pw\x3C%= 6*7 %>`},
+		{YAML, "<<%%<", `<\x3C%%<`},
 		{Shell, `it's`, `it'\''s`},
 		{Shell, `$HOME "x" \n`, `$HOME "x" \n`},
 		{Shell, `''`, `'\'''\''`},
