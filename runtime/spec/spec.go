@@ -217,7 +217,7 @@ func (s *Spec) check(c *checker) {
 		s.OnUpgrade.check(c, "on_upgrade", s)
 	}
 	for i := range s.OnStart {
-		s.OnStart[i].check(c, indexKey("on_start", i+1))
+		s.OnStart[i].check(c, indexKey("on_start", i+1), s)
 	}
 	for i := range s.Programs {
 		s.Programs[i].check(c, joinKey("programs", s.Programs[i].Name), s)

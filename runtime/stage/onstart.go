@@ -8,7 +8,8 @@ import (
 // runOnStart runs every [[on_start]] command on every start, in order, each
 // as its user (the top-level user unless the entry says otherwise: a
 // migration run as root leaves root-owned files behind) in its directory
-// with its environment table on top of the composed one. A failure stops the
+// with its environment table on top of the composed one, after starting the
+// programs its needs names (they stay running). A failure stops the
 // start with the command, how it ended and its last lines of output.
 //
 //	[[on_start]]
@@ -24,8 +25,21 @@ func runOnStart(ctx context.Context, e *Env) error {
 			continue
 		}
 		if !e.mutates() {
+			if len(o.Needs) > 0 {
+				e.planf("start and wait for %v", o.Needs)
+			}
 			e.planf("run %s `%s` as %s", what, o.Command, o.User)
 			continue
+		}
+		// needs: the programs start (and stay running) before the command,
+		// as for first_run: a settings tool that talks to the app's server.
+		if len(o.Needs) > 0 {
+			if e.Needs == nil {
+				return fmt.Errorf("cannot start %v for %s: no program starter in this mode", o.Needs, what)
+			}
+			if err := e.Needs(ctx, o.Needs); err != nil {
+				return fmt.Errorf("cannot start %v for %s: %w", o.Needs, what, err)
+			}
 		}
 		err := e.run(ctx, job{what: what, cmd: o.Command, user: o.User, dir: o.Directory, env: o.Environment})
 		if err != nil {

@@ -1,10 +1,14 @@
 package stage
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"appstart/runtime/proc"
+	"appstart/runtime/spec"
 )
 
 func TestOnStartRunsEachInOrderWithEnvironment(t *testing.T) {
@@ -68,5 +72,53 @@ func TestCommandUnsetArgvVariable(t *testing.T) {
 	err := runStage(t, e, "on_start")
 	if err == nil || !strings.HasPrefix(err.Error(), "cannot run on_start[1]: command[2]: ${NOPE} is not set") || !strings.Contains(err.Error(), "; command[3]: ${ALSO} is not set") || len(r.cmds) != 0 {
 		t.Errorf("err %v", err)
+	}
+}
+
+// Issue 15 item 6: an on_start entry's needs start those programs before
+// its command, in order with the other entries; a program that does not
+// come up stops the start naming the entry.
+func TestOnStartNeeds(t *testing.T) {
+	s := parseSpec(t, `
+[[on_start]]
+command = ["first"]
+[[on_start]]
+command = ["settings", "apply"]
+needs = ["web"]
+[programs.web]
+command = ["sleep", "infinity"]
+`)
+	e := newEnv(t, s)
+	r := &fakeRunner{}
+	e.Runner = r
+	var order []string
+	e.Needs = func(_ context.Context, names []string) error {
+		order = append(order, fmt.Sprintf("needs %v after %d commands", names, len(r.argvs())))
+		return nil
+	}
+	if err := runStage(t, e, "on_start"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(order, "; "); got != "needs [web] after 1 commands" {
+		t.Errorf("needs called: %q", got)
+	}
+	if got := strings.Join(r.argvs(), "; "); got != "first; settings apply" {
+		t.Errorf("ran %q", got)
+	}
+
+	e = newEnv(t, s)
+	e.Runner = &fakeRunner{}
+	e.Needs = func(context.Context, []string) error { return errors.New("web: not ready after 1m0s") }
+	if err := runStage(t, e, "on_start"); err == nil || !strings.Contains(err.Error(), "cannot start [web] for on_start[2]: web: not ready") {
+		t.Errorf("err = %v", err)
+	}
+	e = newEnv(t, s)
+	e.Runner = &fakeRunner{}
+	if err := runStage(t, e, "on_start"); err == nil || !strings.Contains(err.Error(), "no program starter") {
+		t.Errorf("no starter: %v", err)
+	}
+	if _, err := spec.Parse("appstart.toml", []byte("[[on_start]]\ncommand = [\"x\"]\nneeds = [\"wbe\"]\n[programs.web]\ncommand = [\"y\"]\n")); err == nil ||
+		!strings.Contains(err.Error(), `on_start[1].needs[1]: no program "wbe", did you mean "web"?`) {
+		t.Errorf("spec: %v", err)
 	}
 }
