@@ -1,0 +1,1 @@
+/run/mediawiki/LocalSettings.php
