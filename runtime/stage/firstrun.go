@@ -3,6 +3,9 @@ package stage
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
 	"time"
 
 	"appstart/runtime/environ"
@@ -93,12 +96,20 @@ func (e *Env) runSteps(ctx context.Context, section string, steps []spec.Step, e
 	return ran, skipped, nil
 }
 
-// writeMarker records that a section finished, crash-safe, owned by the
-// section's user.
+// writeMarker records that a section finished, crash-safe, owned like its
+// directory (else by the section's user, who also owns missing parents).
 func (e *Env) writeMarker(path, user, content string) error {
 	uid, gid, err := e.owner(user)
 	if err != nil {
 		return fmt.Errorf("cannot write marker %s: %w", path, err)
+	}
+	// The marker is owned like the data it guards (issue 15): the
+	// directory it sits in, when there is one, rather than the section's
+	// user (a root install step must not leave a root-owned marker in the
+	// app user's volume, nor a cloudron one in postgres' /app/pgdata).
+	if fi, err := os.Lstat(filepath.Dir(path)); err == nil && fi.IsDir() {
+		st := fi.Sys().(*syscall.Stat_t)
+		uid, gid = int(st.Uid), int(st.Gid)
 	}
 	if _, err := mkParents(path, 0o755, uid, gid); err != nil {
 		return fmt.Errorf("cannot write marker %s: %w", path, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -184,5 +185,35 @@ func TestFirstRunDryRun(t *testing.T) {
 	want := "first_run: would run: " + dir + "/m is absent\nfirst_run: run first_run command 1 `install --db` as cloudron"
 	if got := strings.Join(plan, "\n"); got != want || len(r.cmds) != 0 || exists(dir+"/m") {
 		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Issue 15 item 6: the marker is owned like the data it guards (its
+// directory), not by first_run's user: an install run as root leaves the
+// app user's marker in the app user's volume, and a marker in a directory
+// of another user (postgres' data) is that user's.
+func TestFirstRunMarkerOwnedLikeItsDirectory(t *testing.T) {
+	requireRoot(t)
+	dir := userDir(t) // owned by 1000
+	pg := dir + "/pgdata"
+	if err := os.Mkdir(pg, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(pg, 33, 33); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		marker   string
+		uid, gid int
+	}{{dir + "/.initialized", 1000, 1000}, {pg + "/.initialized", 33, 33}} {
+		s := parseSpec(t, "[first_run]\nuser = \"root\"\nmarker = %q\ncommands = [[\"true\"]]\n", c.marker)
+		e := newEnv(t, s)
+		e.Runner = &fakeRunner{}
+		if err := runStage(t, e, "first_run"); err != nil {
+			t.Fatal(err)
+		}
+		if uid, gid, _ := stat(t, c.marker); uid != c.uid || gid != c.gid {
+			t.Errorf("%s owned by %d:%d, want %d:%d (its directory's)", c.marker, uid, gid, c.uid, c.gid)
+		}
 	}
 }
