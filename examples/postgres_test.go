@@ -47,7 +47,7 @@ type postgres struct {
 //	pg := startPostgres(t)
 //	pg.createDatabase(t, "app", `it's/a&b\c$d`, "app")
 //	pg.query(t, "app", "SELECT 1") // "1"
-func startPostgres(t *testing.T) *postgres {
+func startPostgres(t testing.TB) *postgres {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(pgBin, "postgres")); err != nil {
 		harness.SkipOrFail(t, "PostgreSQL 15 is not installed (%v): apt-get install postgresql-15", err)
@@ -100,7 +100,7 @@ func startPostgres(t *testing.T) *postgres {
 }
 
 // serverUser is the uid and gid the server runs as.
-func serverUser(t *testing.T) (int, int) {
+func serverUser(t testing.TB) (int, int) {
 	t.Helper()
 	for _, name := range []string{"postgres", "nobody"} {
 		u, err := user.Lookup(name)
@@ -115,7 +115,7 @@ func serverUser(t *testing.T) (int, int) {
 	return 0, 0
 }
 
-func (pg *postgres) asServer(t *testing.T, uid, gid int, prog string, args ...string) {
+func (pg *postgres) asServer(t testing.TB, uid, gid int, prog string, args ...string) {
 	t.Helper()
 	if out, err := pg.run(uid, gid, prog, args...); err != nil {
 		t.Fatalf("%s: %v\n%s", prog, err, out)
@@ -138,7 +138,7 @@ func (pg *postgres) run(uid, gid int, prog string, args ...string) (string, erro
 
 // query runs sql as the superuser over TCP and returns psql's unaligned,
 // tuples-only output without the final newline.
-func (pg *postgres) query(t *testing.T, db, sql string) string {
+func (pg *postgres) query(t testing.TB, db, sql string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
 	defer cancel()
@@ -156,7 +156,7 @@ func (pg *postgres) query(t *testing.T, db, sql string) string {
 
 // createDatabase makes a login role with password and a database it owns,
 // as the platform's addon does for each app.
-func (pg *postgres) createDatabase(t *testing.T, role, password, db string) {
+func (pg *postgres) createDatabase(t testing.TB, role, password, db string) {
 	t.Helper()
 	pg.query(t, "postgres", fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD %s", role, sqlString(password)))
 	pg.query(t, "postgres", fmt.Sprintf("CREATE DATABASE %s OWNER %s", db, role))
@@ -181,7 +181,7 @@ func sqlString(s string) string {
 }
 
 // freePort asks the kernel for a free loopback port.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
