@@ -43,7 +43,7 @@ type mariadb struct {
 //	db := startMariaDB(t)
 //	db.createDatabase(t, "wp", `it's/a&b\c$d`, "wp")
 //	db.query(t, "SELECT 1") // "1"
-func startMariaDB(t *testing.T) *mariadb {
+func startMariaDB(t testing.TB) *mariadb {
 	t.Helper()
 	for _, prog := range []string{"mariadbd", "mariadb-install-db"} {
 		if _, err := exec.LookPath(prog); err != nil {
@@ -59,7 +59,7 @@ func startMariaDB(t *testing.T) *mariadb {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(base) })
-	db := &mariadb{SocketDir: filepath.Join(base, "sock"), Port: freePort(t), base: base}
+	db := &mariadb{SocketDir: filepath.Join(base, "sock"), Port: loopbackPort(t), base: base}
 	data := filepath.Join(base, "data")
 	// The container's users (www-data, cloudron) must reach the socket, so
 	// its directory is searchable by all; the data directory stays private.
@@ -137,8 +137,20 @@ func startMariaDB(t *testing.T) *mariadb {
 	return db
 }
 
+// loopbackPort asks the kernel for a free loopback port (freePort's twin for
+// benchmarks too).
+func loopbackPort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
 // dbUser is the uid and gid the server runs as.
-func dbUser(t *testing.T) (int, int) {
+func dbUser(t testing.TB) (int, int) {
 	t.Helper()
 	for _, name := range []string{"mysql", "nobody"} {
 		if uid, gid, ok := lookupUser(name); ok {
@@ -170,7 +182,7 @@ func (db *mariadb) Socket() string { return filepath.Join(db.SocketDir, "mysqld.
 // query runs sql as root through the socket (root is authenticated by the
 // socket's peer credentials, as Debian sets it up) and returns the client's
 // batch output, tab-separated without column names, minus the final newline.
-func (db *mariadb) query(t *testing.T, sql string) string {
+func (db *mariadb) query(t testing.TB, sql string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), mariadbTimeout)
 	defer cancel()
@@ -188,7 +200,7 @@ func (db *mariadb) query(t *testing.T, sql string) string {
 // createDatabase makes a user with password, reachable from localhost (the
 // socket) and over TCP, owning database db, as the platform's addon does for
 // each app.
-func (db *mariadb) createDatabase(t *testing.T, user, password, name string) {
+func (db *mariadb) createDatabase(t testing.TB, user, password, name string) {
 	t.Helper()
 	db.query(t, fmt.Sprintf("CREATE DATABASE `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", name))
 	for _, host := range []string{"localhost", "127.0.0.1"} {
@@ -199,7 +211,7 @@ func (db *mariadb) createDatabase(t *testing.T, user, password, name string) {
 
 // setPassword rotates user's password, as the platform does when it
 // re-provisions the addon; connections already open keep working.
-func (db *mariadb) setPassword(t *testing.T, user, password string) {
+func (db *mariadb) setPassword(t testing.TB, user, password string) {
 	t.Helper()
 	for _, host := range []string{"localhost", "127.0.0.1"} {
 		db.query(t, fmt.Sprintf("ALTER USER %s@%s IDENTIFIED BY %s", mysqlString(user), mysqlString(host), mysqlString(password)))

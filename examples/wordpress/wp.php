@@ -27,8 +27,11 @@ function say($line) {
 }
 
 if ($cmd === 'cron') {
+    // wp-cron.php ends with die() when no event is due.
+    register_shutdown_function(function () {
+        say('cron ran, next event ' . (($next = wp_next_scheduled('wp_version_check')) ? gmdate('c', $next) : 'none'));
+    });
     require '/usr/share/wordpress/wp-cron.php';
-    say('cron ran');
     exit(0);
 }
 
