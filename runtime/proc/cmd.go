@@ -38,6 +38,11 @@ type Cmd struct {
 	// NoNewPrivs sets no_new_privs in the child (prctl(2)), so setuid
 	// binaries and file capabilities cannot raise its privileges.
 	NoNewPrivs bool
+	// ListenPID sets LISTEN_PID to the child's own pid, for a program given
+	// sockets by systemd's convention (LISTEN_FDS in Env, the sockets from
+	// fd 3 in ExtraFiles): the child execs through appstart's own binary
+	// (see ListenExecArg0), which sets it and execs the program in place.
+	ListenPID bool
 	// KillGrace is used by Run only: how long after SIGTERM to the group a
 	// cancelled command gets SIGKILL. 0 means DefaultKillGrace.
 	KillGrace time.Duration

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ var orphanLog = struct {
 }{m: make(map[int]Exit)}
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == ListenExecArg0 {
+		os.Exit(ListenExecMain(os.Args[1:]))
+	}
 	if role := os.Getenv(helperEnv); role != "" {
 		os.Exit(runHelper(role, os.Args[1:]))
 	}

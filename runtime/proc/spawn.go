@@ -29,6 +29,11 @@ func (r *Reaper) Spawn(c Cmd, sink chan<- Exit) (int, error) {
 	if len(argv) == 0 {
 		argv = []string{c.Path}
 	}
+	if c.ListenPID {
+		if path, argv, err = listenExec(path, argv); err != nil {
+			return 0, &StartError{Path: c.Path, Err: err}
+		}
+	}
 	env := c.Env
 	if env == nil {
 		env = []string{}
