@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"appstart/runtime/app"
+	"appstart/runtime/proc"
 	"appstart/runtime/spec"
 )
 
@@ -52,6 +53,9 @@ func Main(args []string, std app.IO) int {
 		return runMain(std, nil)
 	}
 	switch name := args[0]; {
+	case name == proc.ListenExecArg0:
+		// Not a command: proc's helper that sets LISTEN_PID (Cmd.ListenPID).
+		return proc.ListenExecMain(args[1:])
 	case isHelp(name):
 		return helpMain(std, args[1:])
 	case name == "--version" || name == "-version" || name == "-V":

@@ -7,18 +7,19 @@ import (
 	"syscall"
 )
 
-// ListenExecArg0 is argv[0] of the helper that gives a socket-activated
+// ListenExecArg0 is argv[1] of the helper that gives a socket-activated
 // program LISTEN_PID. systemd's convention (sd_listen_fds(3)) has the child
 // check that LISTEN_PID is its own pid, so a variable leaked to a grandchild
 // is ignored; but syscall.ForkExec cannot change the environment between
 // fork and exec, and the pid is known only after fork. So Spawn with
 // Cmd.ListenPID execs appstart's own binary as this helper, which sets
 // LISTEN_PID to getpid() and execs the program in place: exec keeps the pid,
-// so the value is the program's own. A main that may be the helper calls
-// ListenExecMain first (as moby's reexec.Init):
+// so the value is the program's own. The helper runs as
+// `appstart appstart-listen-exec PATH ARGV...`; a main that may be it calls
+// ListenExecMain first (as moby's reexec.Init; runtime/cli does):
 //
-//	if filepath.Base(os.Args[0]) == proc.ListenExecArg0 {
-//		os.Exit(proc.ListenExecMain(os.Args[1:]))
+//	if len(os.Args) > 1 && os.Args[1] == proc.ListenExecArg0 {
+//		os.Exit(proc.ListenExecMain(os.Args[2:]))
 //	}
 const ListenExecArg0 = "appstart-listen-exec"
 
@@ -47,7 +48,7 @@ func listenExec(path string, argv []string) (string, []string, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("cannot find appstart's own binary for LISTEN_PID: %w", err)
 	}
-	return self, append([]string{ListenExecArg0, path}, argv...), nil
+	return self, append([]string{"appstart", ListenExecArg0, path}, argv...), nil
 }
 
 // withoutVar drops every name= entry from env.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,8 +28,8 @@ var orphanLog = struct {
 }{m: make(map[int]Exit)}
 
 func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) == ListenExecArg0 {
-		os.Exit(ListenExecMain(os.Args[1:]))
+	if len(os.Args) > 1 && os.Args[1] == ListenExecArg0 {
+		os.Exit(ListenExecMain(os.Args[2:]))
 	}
 	if role := os.Getenv(helperEnv); role != "" {
 		os.Exit(runHelper(role, os.Args[1:]))
