@@ -73,10 +73,22 @@ func TestWordPress(t *testing.T) {
 		return append(append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_APP_ORIGIN="+wpOrigin),
 			db.mysqlEnv("/app/mysql", "wordpress", password, "wordpress")...)
 	}
+	// 0. A first start whose database refuses the password: WordPress's
+	// installer fails (its wp_die() would exit 0; wp.php makes it 1), so the
+	// start fails, nothing is recorded, and the next start installs.
+	o.Env = env("not-the-password")
+	c := harness.Run(t, o)
+	if r := c.Wait(startTimeout); r.ExitCode != 1 || !strings.Contains(r.Stderr, "Error establishing a database connection") {
+		t.Fatalf("a first start with a wrong database password: exit %d, want 1 and WordPress's error\n%s", r.ExitCode, r.Stderr)
+	}
+	if _, err := os.Stat(filepath.Join(c.DataDir(), "wp.log")); err == nil {
+		t.Fatalf("the failed install logged as done:\n%s", readData(t, c, "wp.log"))
+	}
+	o.DataDir = c.DataDir()
 	o.Env = env(wpPassword)
 
 	// 1. First start: WordPress's installer, then Apache.
-	c := harness.Run(t, o)
+	c = harness.Run(t, o)
 	c.WaitForOutput("apache: ready", startTimeout)
 	o.DataDir = c.DataDir()
 	if !strings.Contains(c.Stderr()+c.Stdout(), "first_run 1 ran") {

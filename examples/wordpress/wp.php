@@ -16,9 +16,6 @@ if (!in_array($cmd, ['install', 'upgrade', 'cron'], true)) {
 $origin = getenv('CLOUDRON_APP_ORIGIN') ?: 'http://localhost';
 $_SERVER['HTTP_HOST'] = parse_url($origin, PHP_URL_HOST);
 $_SERVER['REQUEST_URI'] = '/';
-if ($cmd !== 'cron') {
-    define('WP_INSTALLING', true);
-}
 
 function say($line) {
     $line = gmdate('Y-m-d\TH:i:s\Z') . " $line\n";
@@ -26,15 +23,32 @@ function say($line) {
     file_put_contents('/app/data/wp.log', $line, FILE_APPEND | LOCK_EX);
 }
 
+// WordPress ends a script that cannot reach the database with wp_die(),
+// whose die() exits 0: appstart would then record a first_run that did
+// nothing. So the exit status is decided here, at shutdown: 0 only when
+// the work was done.
+$done = false;
+register_shutdown_function(function () use ($cmd) {
+    global $done;
+    // wp-cron.php itself ends with die(), whether events were due or not;
+    // it did its work when it reached the database.
+    if ($cmd === 'cron' && !$done && !empty($GLOBALS['wpdb']->ready) && function_exists('wp_next_scheduled')) {
+        $next = wp_next_scheduled('wp_version_check');
+        say('cron ran, next wp_version_check ' . ($next ? gmdate('c', $next) : 'none'));
+        $done = true;
+    }
+    if (!$done) {
+        fwrite(STDERR, "wp.php $cmd: WordPress stopped before the end (see above)\n");
+        exit(1);
+    }
+});
+
 if ($cmd === 'cron') {
-    // wp-cron.php ends with die() when no event is due.
-    register_shutdown_function(function () {
-        say('cron ran, next event ' . (($next = wp_next_scheduled('wp_version_check')) ? gmdate('c', $next) : 'none'));
-    });
     require '/usr/share/wordpress/wp-cron.php';
-    exit(0);
+    exit; // the shutdown function decides
 }
 
+define('WP_INSTALLING', true);
 require '/usr/share/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 
@@ -43,16 +57,17 @@ if ($cmd === 'install') {
     // left as it is.
     if (is_blog_installed()) {
         say('install: already installed');
-        exit(0);
+    } else {
+        $host = parse_url($origin, PHP_URL_HOST);
+        $email = 'admin@' . (strpos($host, '.') === false ? 'example.com' : $host);
+        $r = wp_install('WordPress', 'admin', $email, true, '', wp_slash(getenv('WP_ADMIN_PASSWORD')), 'en_US');
+        if (empty($r['user_id'])) {
+            fwrite(STDERR, "wp.php install: wp_install made no admin user\n");
+            exit(1);
+        }
+        say("install: WordPress {$GLOBALS['wp_version']} installed, db_version " . get_option('db_version') . ", admin user {$r['user_id']}");
     }
-    $host = parse_url($origin, PHP_URL_HOST);
-    $email = 'admin@' . (strpos($host, '.') === false ? 'example.com' : $host);
-    $r = wp_install('WordPress', 'admin', $email, true, '', wp_slash(getenv('WP_ADMIN_PASSWORD')), 'en_US');
-    if (empty($r['user_id'])) {
-        fwrite(STDERR, "wp_install failed\n");
-        exit(1);
-    }
-    say("install: WordPress {$GLOBALS['wp_version']} installed, db_version " . get_option('db_version') . ", admin user {$r['user_id']}");
+    $done = true;
     exit(0);
 }
 
@@ -63,3 +78,4 @@ wp_cache_flush();
 $after = get_option('db_version');
 say("upgrade: db_version $before -> $after (WordPress {$GLOBALS['wp_version']}, package "
     . (getenv('APPSTART_OLD_VERSION') ?: 'unrecorded') . ' -> ' . getenv('APPSTART_NEW_VERSION') . ')');
+$done = true;
