@@ -3,6 +3,7 @@ package spec
 //lint:file-ignore ST1011 StartSecs and StopWaitSecs are named after their keys, supervisord's startsecs and stopwaitsecs
 
 import (
+	"io/fs"
 	"syscall"
 	"time"
 )
@@ -56,6 +57,14 @@ type Program struct {
 	Forward     []syscall.Signal
 	// PidFile "" means the program does not daemonise.
 	PidFile string
+	// Socket "" means none; else "tcp://host:port" or "unix:/path", bound
+	// by appstart once and handed to every start of every instance as
+	// SocketFD says (see ParseSocket). SocketMode and SocketOwner apply to
+	// a unix socket's file; SocketOwner defaults to the program's user.
+	Socket      string
+	SocketFD    SocketFD
+	SocketMode  fs.FileMode
+	SocketOwner string
 	// Schedule is nil unless the program runs periodically.
 	Schedule  *Cron
 	LogPrefix string
@@ -97,6 +106,7 @@ func (p *Program) check(c *checker, at string, s *Spec) {
 			}
 		}
 	}
+	p.checkSocket(c, at, s)
 	if p.Ready.Kind != ProbeNone && p.ReadyTimeout > 0 && p.ReadyTimeout < p.StartSecs {
 		c.warnf(at+".ready_timeout", "shorter than startsecs (%v): the program can never be ready in time", p.StartSecs)
 	}
