@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 // sdListen is a socket-activated server as sd_listen_fds(3) describes
@@ -31,7 +33,7 @@ c.close()
 func TestSpawnListenPID(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("no python3")
+		skip.OrFail(t, "no python3: %v", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
