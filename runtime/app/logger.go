@@ -22,7 +22,7 @@ type logger struct {
 	w     io.Writer
 	debug bool
 	// repeatedStop: a storm of SIGTERMs during a stop is said once, not
-	// once a signal (events arrive on the supervisor's goroutine only).
+	// once a signal (events arrive on the event log's one goroutine).
 	repeatedStop bool
 	// sink keeps every message in the log timeline too, as "appstart",
 	// so `appstart logs` shows restarts among the programs' lines; nil

@@ -182,11 +182,11 @@ func (p *Plan) bindOne(sp spec.Program, base *environ.Env, u ident.User, i, n in
 	prog := Program{
 		Program: supervise.Program{
 			Name: name, Group: sp.Name,
-			AutoStart: sp.AutoStart, AutoRestart: autoRestart(sp.AutoRestart), ExitCodes: sp.ExitCodes,
+			AutoStart: sp.AutoStart, AutoRestart: sp.AutoRestart, ExitCodes: sp.ExitCodes,
 			StartSecs: sp.StartSecs, StartRetries: sp.StartRetries,
 			StopSignal: sp.StopSignal, StopWait: sp.StopWaitSecs,
 			After: sp.After, ReadyTimeout: sp.ReadyTimeout,
-			OnUnhealthy: onUnhealthy(sp.OnUnhealthy), OnFatal: onFatal(sp.OnFatal),
+			OnUnhealthy: sp.OnUnhealthy, OnFatal: sp.OnFatal,
 			Forward: sp.Forward, PidFile: sp.PidFile,
 		},
 		Launch: Launch{Path: exe, Argv: argv, Env: envList, Dir: sp.Directory, User: u,

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"reflect"
 	"slices"
@@ -410,21 +411,21 @@ log_prefix = "front"
 	progs := fx.bindOK(t, src, Input{})
 	web, db := one(t, progs, "web"), one(t, progs, "db")
 	got := web.Program
-	if !web.Launch.NoNewPrivs || got.AutoStart || got.AutoRestart != supervise.RestartAlways ||
+	if !web.Launch.NoNewPrivs || got.AutoStart || got.AutoRestart != spec.RestartAlways ||
 		!slices.Equal(got.ExitCodes, []int{0, 2}) || got.StartSecs != 5*time.Second || got.StartRetries != 7 ||
 		got.StopSignal != syscall.SIGQUIT || got.StopWait != 30*time.Second || !slices.Equal(got.After, []string{"db"}) ||
-		got.ReadyTimeout != 90*time.Second || got.OnUnhealthy != supervise.UnhealthyStop ||
-		got.OnFatal != supervise.FatalIgnore || !slices.Equal(got.Forward, []syscall.Signal{syscall.SIGHUP, syscall.SIGUSR2}) ||
+		got.ReadyTimeout != 90*time.Second || got.OnUnhealthy != spec.UnhealthyStop ||
+		got.OnFatal != spec.FatalIgnore || !slices.Equal(got.Forward, []syscall.Signal{syscall.SIGHUP, syscall.SIGUSR2}) ||
 		got.PidFile != "/run/web.pid" || web.Launch.LogLabel != "front" || got.Group != "web" || got.Instance != 0 {
 		t.Errorf("web = %+v\nlaunch %+v", got, web.Launch)
 	}
 	// The defaults, as supervisord's.
 	d := db.Program
-	if db.Launch.NoNewPrivs || !d.AutoStart || d.AutoRestart != supervise.RestartUnexpected ||
+	if db.Launch.NoNewPrivs || !d.AutoStart || d.AutoRestart != spec.RestartUnexpected ||
 		!slices.Equal(d.ExitCodes, []int{0}) || d.StartSecs != time.Second || d.StartRetries != 3 ||
 		d.StopSignal != syscall.SIGTERM || d.StopWait != 10*time.Second || d.After != nil || d.Ready != nil ||
-		d.ReadyTimeout != time.Minute || d.Health != nil || d.OnUnhealthy != supervise.UnhealthyRestart ||
-		d.OnFatal != supervise.FatalStop || d.PidFile != "" || d.Schedule != nil || d.Skip != nil ||
+		d.ReadyTimeout != time.Minute || d.Health != nil || d.OnUnhealthy != spec.UnhealthyRestart ||
+		d.OnFatal != spec.FatalStop || d.PidFile != "" || d.Schedule != nil || d.Skip != nil ||
 		db.Launch.LogLabel != "db" {
 		t.Errorf("db defaults = %+v\nlaunch %+v", d, db.Launch)
 	}
@@ -436,7 +437,7 @@ log_prefix = "front"
 func TestBindAutorestartNever(t *testing.T) {
 	fx := newFixture()
 	p := one(t, fx.bindOK(t, "[programs.job]\ncommand = [\"node\"]\nautorestart = \"never\"\n", Input{}), "job")
-	if p.AutoRestart != supervise.RestartNever {
+	if p.AutoRestart != spec.RestartNever {
 		t.Errorf("AutoRestart = %v, want RestartNever", p.AutoRestart)
 	}
 }

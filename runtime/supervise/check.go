@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"time"
 )
@@ -117,7 +118,7 @@ func (s *Supervisor) healthChecked(p *prog, err error) {
 	}
 	p.health = HealthUnhealthy
 	ev := Event{Kind: EventUnhealthy, Program: p.Name, Pid: p.pid, Attempt: p.healthFails, Err: err}
-	if p.OnUnhealthy == UnhealthyRestart {
+	if p.OnUnhealthy == spec.UnhealthyRestart {
 		ev.Detail = "restarting"
 		s.emit(ev)
 		s.beginStop(p, intentRestart)

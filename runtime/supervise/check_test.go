@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"errors"
 	"slices"
@@ -39,7 +40,7 @@ func TestNotReadyInTimeIsAFailedStart(t *testing.T) {
 }
 
 // healthy starts web with a health check and brings it up.
-func healthy(t *testing.T, hc HealthCheck, onUnhealthy OnUnhealthy) (*harness, *fakeProbe) {
+func healthy(t *testing.T, hc HealthCheck, onUnhealthy spec.OnUnhealthy) (*harness, *fakeProbe) {
 	probe := newFakeProbe()
 	hc.Probe = probe
 	web := program("web")
@@ -60,7 +61,7 @@ func (h *harness) check(probe *fakeProbe, interval time.Duration, err error) {
 
 func TestHealthFailuresInARowRestart(t *testing.T) {
 	t.Parallel()
-	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 3}, UnhealthyRestart)
+	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 3}, spec.UnhealthyRestart)
 	pid := h.lastPid("web")
 	h.check(probe, 10*time.Second, nil)
 	if st := h.status("web"); st.Health != HealthHealthy || !st.OK() {
@@ -93,7 +94,7 @@ func TestHealthFailuresInARowRestart(t *testing.T) {
 
 func TestHealthFailuresInStartPeriodDoNotCount(t *testing.T) {
 	t.Parallel()
-	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 1, StartPeriod: time.Minute}, UnhealthyRestart)
+	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 1, StartPeriod: time.Minute}, spec.UnhealthyRestart)
 	for range 4 { // checks at 11s..41s after the start
 		h.check(probe, 10*time.Second, errRefused)
 	}
@@ -107,7 +108,7 @@ func TestHealthFailuresInStartPeriodDoNotCount(t *testing.T) {
 
 func TestUnhealthyStopsEverythingWithNonZeroCode(t *testing.T) {
 	t.Parallel()
-	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 1}, UnhealthyStop)
+	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 1}, spec.UnhealthyStop)
 	h.check(probe, 10*time.Second, errRefused)
 	h.waitFor(EventUnhealthy, "web")
 	h.exit(h.lastPid("other"), 143, syscall.SIGTERM)
@@ -120,7 +121,7 @@ func TestUnhealthyStopsEverythingWithNonZeroCode(t *testing.T) {
 
 func TestUnhealthyStopTakesTheProgramsCode(t *testing.T) {
 	t.Parallel()
-	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 1}, UnhealthyStop)
+	h, probe := healthy(t, HealthCheck{Interval: 10 * time.Second, Retries: 1}, spec.UnhealthyStop)
 	h.check(probe, 10*time.Second, errRefused)
 	h.exit(h.lastPid("other"), 0, 0)
 	h.exit(h.lastPid("web"), 143, syscall.SIGTERM)

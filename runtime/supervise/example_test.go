@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"fmt"
 	"syscall"
@@ -15,6 +16,7 @@ func Example() {
 	spawner := &fakeSpawner{next: 41}
 	program := func(name string) Program {
 		return Program{Name: name, AutoStart: true, ExitCodes: []int{0}, StartSecs: time.Second,
+			AutoRestart: spec.RestartUnexpected, OnUnhealthy: spec.UnhealthyRestart, OnFatal: spec.FatalStop,
 			StartRetries: 2, StopSignal: syscall.SIGTERM, StopWait: 10 * time.Second}
 	}
 	sup, err := New([]Program{program("web"), program("worker")}, Options{

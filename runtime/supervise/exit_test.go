@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"fmt"
 	"slices"
 	"strings"
@@ -115,7 +116,7 @@ func TestOnFatalIgnoreKeepsTheOthersRunning(t *testing.T) {
 	t.Parallel()
 	web := program("web")
 	web.StartRetries = 0
-	web.OnFatal = FatalIgnore
+	web.OnFatal = spec.FatalIgnore
 	h := newHarness(t, []Program{web, program("worker")})
 	h.exit(h.lastPid("web"), 2, 0)
 	h.wantState("web", Fatal)
@@ -128,26 +129,26 @@ func TestOnFatalIgnoreKeepsTheOthersRunning(t *testing.T) {
 func TestAutoRestartPolicies(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		policy  AutoRestart
+		policy  spec.AutoRestart
 		code    int
 		sig     syscall.Signal
 		want    State
 		restart bool
 	}{
-		{RestartAlways, 0, 0, Backoff, true},
-		{RestartAlways, 1, 0, Backoff, true},
-		{RestartUnexpected, 0, 0, Exited, false},
-		{RestartUnexpected, 2, 0, Exited, false}, // 2 is in ExitCodes
-		{RestartUnexpected, 1, 0, Backoff, true},
-		{RestartUnexpected, 137, syscall.SIGKILL, Backoff, true},
-		{RestartNever, 0, 0, Exited, false},
-		{RestartNever, 1, 0, Fatal, false},
+		{spec.RestartAlways, 0, 0, Backoff, true},
+		{spec.RestartAlways, 1, 0, Backoff, true},
+		{spec.RestartUnexpected, 0, 0, Exited, false},
+		{spec.RestartUnexpected, 2, 0, Exited, false}, // 2 is in ExitCodes
+		{spec.RestartUnexpected, 1, 0, Backoff, true},
+		{spec.RestartUnexpected, 137, syscall.SIGKILL, Backoff, true},
+		{spec.RestartNever, 0, 0, Exited, false},
+		{spec.RestartNever, 1, 0, Fatal, false},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.policy, tt.code), func(t *testing.T) {
 			t.Parallel()
 			web := program("web")
-			web.AutoRestart, web.ExitCodes, web.OnFatal = tt.policy, []int{0, 2}, FatalIgnore
+			web.AutoRestart, web.ExitCodes, web.OnFatal = tt.policy, []int{0, 2}, spec.FatalIgnore
 			h := newHarness(t, []Program{web, program("other")})
 			h.advance(5 * time.Second)
 			h.exit(h.lastPid("web"), tt.code, tt.sig)
@@ -183,7 +184,7 @@ func TestResultCode(t *testing.T) {
 	t.Parallel()
 	oneshot := func(name string) Program {
 		p := program(name)
-		p.AutoRestart, p.StartSecs = RestartNever, 0
+		p.AutoRestart, p.StartSecs = spec.RestartNever, 0
 		return p
 	}
 	tests := []struct {
@@ -200,7 +201,7 @@ func TestResultCode(t *testing.T) {
 			func(h *harness) { h.exit(h.lastPid("job"), 139, syscall.SIGSEGV) }, 139},
 		{"on_fatal ignore, last to end decides (tini)", func() []Program {
 			a, b := oneshot("a"), oneshot("b")
-			a.OnFatal, b.OnFatal = FatalIgnore, FatalIgnore
+			a.OnFatal, b.OnFatal = spec.FatalIgnore, spec.FatalIgnore
 			return []Program{a, b}
 		}, func(h *harness) { h.exit(h.lastPid("a"), 4, 0); h.exit(h.lastPid("b"), 5, 0) }, 5},
 		{"SIGTERM, program dies of it: 0", func() []Program { return []Program{program("web")} },
@@ -213,7 +214,7 @@ func TestResultCode(t *testing.T) {
 			}, 0},
 		{"always-restarted exiting 0 gives up: never 0", func() []Program {
 			p := program("web")
-			p.AutoRestart, p.StartRetries = RestartAlways, 0
+			p.AutoRestart, p.StartRetries = spec.RestartAlways, 0
 			return []Program{p}
 		}, func(h *harness) { h.exit(h.lastPid("web"), 0, 0) }, 1},
 		{"one-shot done, server runs on, SIGTERM: 0", func() []Program { return []Program{oneshot("migrate"), program("web")} },

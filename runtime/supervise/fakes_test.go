@@ -89,7 +89,6 @@ type fakeSpawner struct {
 type spawned struct {
 	name string
 	pid  int
-	env  []string
 	mark string
 }
 
@@ -103,7 +102,7 @@ func (f *fakeSpawner) Spawn(p *Program) (int, error) {
 		f.next = 100
 	}
 	f.next++
-	f.spawns = append(f.spawns, spawned{p.Name, f.next, p.Env, p.Marker})
+	f.spawns = append(f.spawns, spawned{p.Name, f.next, p.Marker})
 	return f.next, nil
 }
 
@@ -132,17 +131,6 @@ func (f *fakeSpawner) markers() []string {
 }
 
 // env returns the environment pid was spawned with.
-func (f *fakeSpawner) env(pid int) []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, s := range f.spawns {
-		if s.pid == pid {
-			return s.env
-		}
-	}
-	return nil
-}
-
 func (f *fakeSpawner) order() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"errors"
 	"strings"
@@ -225,7 +226,8 @@ func (h *harness) running() bool {
 // prog returns a long-running program with supervisord's defaults.
 func program(name string, after ...string) Program {
 	return Program{
-		Name: name, Argv: []string{name}, AutoStart: true, AutoRestart: RestartUnexpected,
+		Name: name, AutoStart: true, AutoRestart: spec.RestartUnexpected,
+		OnUnhealthy: spec.UnhealthyRestart, OnFatal: spec.FatalStop,
 		ExitCodes: []int{0}, StartSecs: time.Second, StartRetries: 3,
 		StopSignal: syscall.SIGTERM, StopWait: 10 * time.Second, After: after,
 	}

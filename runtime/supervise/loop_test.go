@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"syscall"
 	"testing"
@@ -11,7 +12,8 @@ import (
 // message, the restart verdict, the backoff timer and the new spawn.
 func BenchmarkRestartCycle(b *testing.B) {
 	clock, spawner := newFakeClock(), &fakeSpawner{}
-	web := Program{Name: "web", AutoStart: true, AutoRestart: RestartAlways, StartSecs: 0,
+	web := Program{Name: "web", AutoStart: true, AutoRestart: spec.RestartAlways, StartSecs: 0,
+		OnUnhealthy: spec.UnhealthyRestart, OnFatal: spec.FatalStop,
 		StopSignal: syscall.SIGTERM, StopWait: time.Second}
 	sup, err := New([]Program{web}, Options{Spawner: spawner, Signaler: &fakeSignaler{}, Clock: clock})
 	if err != nil {

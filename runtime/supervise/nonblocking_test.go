@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"fmt"
 	"sync"
@@ -37,7 +38,7 @@ func TestExitedNeverBlocksNorDrops(t *testing.T) {
 	var progs []Program
 	for i := range n {
 		p := program(fmt.Sprintf("p%d", i))
-		p.AutoRestart, p.StartSecs = RestartNever, 0
+		p.AutoRestart, p.StartSecs = spec.RestartNever, 0
 		progs = append(progs, p)
 	}
 	progs = append(progs, program("gate")) // spawned last: the loop waits in it

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"errors"
 	"slices"
 	"syscall"
@@ -102,12 +103,12 @@ func decide(p *Program, failures, quick int, e end) outcome {
 		return outcome{verdict: verdictDone, failures: failures}
 	}
 	switch p.AutoRestart {
-	case RestartNever:
+	case spec.RestartNever:
 		if expected(p, e) {
 			return outcome{verdict: verdictDone, failures: failures}
 		}
 		return outcome{verdict: verdictFatal, failures: failures, reason: reasonNever}
-	case RestartUnexpected:
+	case spec.RestartUnexpected:
 		if expected(p, e) {
 			return outcome{verdict: verdictDone, failures: failures}
 		}

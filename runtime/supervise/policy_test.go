@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"errors"
 	"fmt"
 	"syscall"
@@ -30,8 +31,8 @@ func TestDecide(t *testing.T) {
 	t.Parallel()
 	short, long := 300*time.Millisecond, 5*time.Second
 	base := Program{ExitCodes: []int{0, 2}, StartSecs: time.Second, StartRetries: 3}
-	with := func(a AutoRestart) Program { p := base; p.AutoRestart = a; return p }
-	scheduled := with(RestartAlways)
+	with := func(a spec.AutoRestart) Program { p := base; p.AutoRestart = a; return p }
+	scheduled := with(spec.RestartAlways)
 	scheduled.Schedule = Every(time.Minute)
 	tests := []struct {
 		name     string
@@ -40,16 +41,16 @@ func TestDecide(t *testing.T) {
 		e        end
 		want     outcome
 	}{
-		{"never, expected exit: done", with(RestartNever), 0, end{code: 2, ran: short}, outcome{verdict: verdictDone}},
-		{"never, unexpected exit: fatal", with(RestartNever), 0, end{code: 1, ran: long}, outcome{verdict: verdictFatal, reason: reasonNever}},
-		{"never, killed by a signal: fatal", with(RestartNever), 0, end{code: 0, sig: syscall.SIGKILL, ran: long}, outcome{verdict: verdictFatal, reason: reasonNever}},
-		{"unexpected, expected exit before startsecs: done (oneshot)", with(RestartUnexpected), 0, end{code: 0, ran: short}, outcome{verdict: verdictDone}},
-		{"unexpected, unexpected exit, short run: failed start", with(RestartUnexpected), 1, end{code: 1, ran: short}, outcome{verdict: verdictRestart, failures: 2, delay: 200 * time.Millisecond}},
-		{"unexpected, unexpected exit, long run: count reset", with(RestartUnexpected), 3, end{code: 1, ran: long}, outcome{verdict: verdictRestart, failures: 0, delay: 100 * time.Millisecond}},
-		{"unexpected, status unknown: restart", with(RestartUnexpected), 0, end{code: 0, unknown: true, ran: long}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
-		{"always, expected exit, long run: restart", with(RestartAlways), 0, end{code: 0, ran: long}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
-		{"always, short run: failed start", with(RestartAlways), 0, end{code: 0, ran: short}, outcome{verdict: verdictRestart, failures: 1, delay: 100 * time.Millisecond}},
-		{"retries exhausted: fatal", with(RestartAlways), 3, end{code: 1, ran: short}, outcome{verdict: verdictFatal, failures: 4, reason: reasonRetries}},
+		{"never, expected exit: done", with(spec.RestartNever), 0, end{code: 2, ran: short}, outcome{verdict: verdictDone}},
+		{"never, unexpected exit: fatal", with(spec.RestartNever), 0, end{code: 1, ran: long}, outcome{verdict: verdictFatal, reason: reasonNever}},
+		{"never, killed by a signal: fatal", with(spec.RestartNever), 0, end{code: 0, sig: syscall.SIGKILL, ran: long}, outcome{verdict: verdictFatal, reason: reasonNever}},
+		{"unexpected, expected exit before startsecs: done (oneshot)", with(spec.RestartUnexpected), 0, end{code: 0, ran: short}, outcome{verdict: verdictDone}},
+		{"unexpected, unexpected exit, short run: failed start", with(spec.RestartUnexpected), 1, end{code: 1, ran: short}, outcome{verdict: verdictRestart, failures: 2, delay: 200 * time.Millisecond}},
+		{"unexpected, unexpected exit, long run: count reset", with(spec.RestartUnexpected), 3, end{code: 1, ran: long}, outcome{verdict: verdictRestart, failures: 0, delay: 100 * time.Millisecond}},
+		{"unexpected, status unknown: restart", with(spec.RestartUnexpected), 0, end{code: 0, unknown: true, ran: long}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
+		{"always, expected exit, long run: restart", with(spec.RestartAlways), 0, end{code: 0, ran: long}, outcome{verdict: verdictRestart, delay: 100 * time.Millisecond}},
+		{"always, short run: failed start", with(spec.RestartAlways), 0, end{code: 0, ran: short}, outcome{verdict: verdictRestart, failures: 1, delay: 100 * time.Millisecond}},
+		{"retries exhausted: fatal", with(spec.RestartAlways), 3, end{code: 1, ran: short}, outcome{verdict: verdictFatal, failures: 4, reason: reasonRetries}},
 		{"scheduled: never restarted", scheduled, 0, end{code: 1, ran: short}, outcome{verdict: verdictDone}},
 	}
 	for _, tt := range tests {
@@ -66,7 +67,7 @@ func TestDecide(t *testing.T) {
 func TestDecideStartSecsZero(t *testing.T) {
 	t.Parallel()
 	short := 10 * time.Millisecond
-	p := Program{AutoRestart: RestartUnexpected, ExitCodes: []int{0}, StartSecs: 0, StartRetries: 3}
+	p := Program{AutoRestart: spec.RestartUnexpected, ExitCodes: []int{0}, StartSecs: 0, StartRetries: 3}
 	tests := []struct {
 		name            string
 		failures, quick int

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"syscall"
 	"time"
 )
@@ -26,13 +27,8 @@ type Program struct {
 	// Instance is 1..N for an instance of `instances = N`, else 0.
 	Instance int
 
-	// Argv, Env, Dir and Cred are for the Spawner; the supervisor never
-	// reads them. Cred is whatever identity the wiring resolved (e.g. a
-	// *proc.Cred), passed through untouched.
-	Argv []string
-	Env  []string
-	Dir  string
-	Cred any
+	// How the process is made (argv, environment, user) is the Spawner's
+	// business, looked up by Name: the supervisor decides when, never how.
 	// Marker is set by the supervisor on the copy of the Program it hands
 	// to Spawn, and is also in that copy's Env: MarkerEnv=<name>.<start>.
 	// A Spawner that builds the environment itself must add it
@@ -55,7 +51,7 @@ type Program struct {
 	AutoStart bool
 	// AutoRestart and ExitCodes decide what a program that ended by itself
 	// does next; see [decide] for the table.
-	AutoRestart AutoRestart
+	AutoRestart spec.AutoRestart
 	ExitCodes   []int
 	// StartSecs is how long a process must run to count as started
 	// (supervisord's startsecs); an end before that is a failed start.
@@ -85,8 +81,8 @@ type Program struct {
 
 	// Health, when set, is checked periodically once the program is ready.
 	Health      *HealthCheck
-	OnUnhealthy OnUnhealthy
-	OnFatal     OnFatal
+	OnUnhealthy spec.OnUnhealthy
+	OnFatal     spec.OnFatal
 
 	// Forward lists the signals appstart passes on to the program's process
 	// group (SIGHUP, SIGUSR1...). SIGTERM and SIGINT stop appstart instead,
@@ -129,48 +125,3 @@ type HealthCheck struct {
 type Schedule interface {
 	Next(after time.Time) time.Time
 }
-
-// AutoRestart is supervisord's autorestart.
-type AutoRestart int
-
-const (
-	// RestartUnexpected restarts a program whose exit code is not in
-	// ExitCodes, or that a signal killed (supervisord's default).
-	RestartUnexpected AutoRestart = iota
-	// RestartAlways restarts a program however it ended.
-	RestartAlways
-	// RestartNever never restarts: an exit code in ExitCodes means done
-	// (a one-shot), anything else makes the program FATAL.
-	RestartNever
-)
-
-func (a AutoRestart) String() string {
-	switch a {
-	case RestartUnexpected:
-		return "unexpected"
-	case RestartAlways:
-		return "always"
-	case RestartNever:
-		return "never"
-	}
-	return "invalid"
-}
-
-// OnUnhealthy is what a program that failed its health check does.
-type OnUnhealthy int
-
-const (
-	UnhealthyRestart OnUnhealthy = iota // stop the program and start it again
-	UnhealthyStop                       // stop everything; appstart exits non-zero
-)
-
-// OnFatal is what the supervisor does when a program gives up.
-type OnFatal int
-
-const (
-	// FatalStop stops everything so the platform restarts the container
-	// rather than serving a half-dead app (Supervisor #712, #733).
-	FatalStop OnFatal = iota
-	// FatalIgnore leaves the program FATAL and keeps the others running.
-	FatalIgnore
-)

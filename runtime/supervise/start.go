@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"strings"
 )
 
@@ -95,7 +96,7 @@ func (p *prog) satisfies() bool {
 	if p.state == Exited || p.state == Skipped {
 		return true
 	}
-	if p.AutoRestart == RestartNever && p.Ready == nil {
+	if p.AutoRestart == spec.RestartNever && p.Ready == nil {
 		return false
 	}
 	return p.up && (p.state == Starting || p.state == Running)
@@ -130,7 +131,6 @@ func (s *Supervisor) spawn(p *prog) {
 	now := s.clock.Now()
 	q := p.Program
 	q.Marker = marker(p.Name, p.starts+1)
-	q.Env = MarkEnv(p.Env, q.Marker)
 	pid, err := s.spawner.Spawn(&q)
 	if err != nil {
 		e := end{code: spawnErrorCode(err), noStart: true}
@@ -244,7 +244,7 @@ func (s *Supervisor) fatal(p *prog, out outcome) {
 		ev.Detail = "failed and autorestart is never"
 	}
 	s.emit(ev)
-	if p.OnFatal == FatalStop {
+	if p.OnFatal == spec.FatalStop {
 		s.beginShutdown(&shutdown{reason: p.Name + " gave up", prog: p, code: nonzero(p.lastEnd.code)})
 	}
 }

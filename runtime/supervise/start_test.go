@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"context"
 	"errors"
 	"slices"
@@ -55,7 +56,7 @@ func TestDependentWaitsStartSecsWithoutProbe(t *testing.T) {
 func TestDependentStartsAfterOneShotIsDone(t *testing.T) {
 	t.Parallel()
 	migrate := program("migrate")
-	migrate.AutoRestart = RestartNever
+	migrate.AutoRestart = spec.RestartNever
 	h := newHarness(t, []Program{migrate, program("web", "migrate")})
 	h.advance(5 * time.Second) // running past StartSecs is not done
 	h.wantState("migrate", Running)
@@ -75,7 +76,7 @@ func TestDependentStartsAfterOneShotIsDone(t *testing.T) {
 func TestFailedOneShotDoesNotReleaseDependents(t *testing.T) {
 	t.Parallel()
 	migrate := withStartSecs(program("migrate"), time.Hour)
-	migrate.AutoRestart = RestartNever
+	migrate.AutoRestart = spec.RestartNever
 	h := newHarness(t, []Program{migrate, program("web", "migrate")})
 	h.exit(h.lastPid("migrate"), 1, 0)
 	if h.spawns("web") != 0 {
@@ -192,7 +193,7 @@ func TestWaitReadyTimesOutOnTheClock(t *testing.T) {
 func TestWaitReadyFailsWhenTheProgramGoesFatal(t *testing.T) {
 	t.Parallel()
 	mysql := program("mysql")
-	mysql.StartRetries, mysql.OnFatal = 0, FatalIgnore
+	mysql.StartRetries, mysql.OnFatal = 0, spec.FatalIgnore
 	h := newHarness(t, []Program{mysql}, func(_ *harness, o *Options) { o.Hold = true })
 	ctx := context.Background()
 	h.sup.Start(ctx, "mysql")

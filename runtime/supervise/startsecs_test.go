@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"fmt"
 	"syscall"
 	"testing"
@@ -16,7 +17,7 @@ func TestStartSecsZeroNeverGivesUpForExitingQuickly(t *testing.T) {
 	t.Parallel()
 	web := program("web")
 	web.StartSecs, web.StartRetries = 0, 2
-	web.OnFatal = FatalIgnore
+	web.OnFatal = spec.FatalIgnore
 	h := newHarness(t, []Program{web, program("other")})
 	h.wantState("web", Running)
 	for i := 1; i <= 8; i++ {
@@ -45,7 +46,7 @@ func TestStartSecsZeroNeverGivesUpForExitingQuickly(t *testing.T) {
 func TestStartSecsZeroSpawnErrorsStillGiveUp(t *testing.T) {
 	t.Parallel()
 	web := program("web")
-	web.StartSecs, web.StartRetries, web.OnFatal = 0, 2, FatalIgnore
+	web.StartSecs, web.StartRetries, web.OnFatal = 0, 2, spec.FatalIgnore
 	h := newHarness(t, []Program{program("other"), web}, func(h *harness, _ *Options) {
 		h.spawn.fail = map[string]error{"web": fmt.Errorf("cannot start web: %w", syscall.ENOENT)}
 	})

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"errors"
 	"fmt"
 	"slices"
@@ -96,7 +97,7 @@ func (s *Supervisor) stopDone(p *prog, e end, ev Event) {
 		s.transition(p, Waiting)
 	default: // intentRestartFailed: it was not ready in time
 		out := restartAfter(&p.Program, p.failures, 0)
-		if p.AutoRestart == RestartNever {
+		if p.AutoRestart == spec.RestartNever {
 			out = outcome{verdict: verdictFatal, failures: p.failures + 1, reason: reasonNever}
 		}
 		s.conclude(p, out, ev)

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"appstart/runtime/spec"
 	"errors"
 	"fmt"
 	"slices"
@@ -28,6 +29,16 @@ func validate(programs []Program) error {
 		}
 		names[p.Name] = true
 		groups[p.group()] = append(groups[p.group()], p)
+		// spec's values, never a zero value taken for a default.
+		if !slices.Contains([]spec.AutoRestart{spec.RestartUnexpected, spec.RestartAlways, spec.RestartNever}, p.AutoRestart) {
+			bad(p, "autorestart: %q is not unexpected, always or never", p.AutoRestart)
+		}
+		if !slices.Contains([]spec.OnUnhealthy{spec.UnhealthyRestart, spec.UnhealthyStop}, p.OnUnhealthy) {
+			bad(p, "on_unhealthy: %q is not restart or stop", p.OnUnhealthy)
+		}
+		if !slices.Contains([]spec.OnFatal{spec.FatalStop, spec.FatalIgnore}, p.OnFatal) {
+			bad(p, "on_fatal: %q is not stop or ignore", p.OnFatal)
+		}
 		if p.StartRetries < 0 {
 			bad(p, "startretries: must be >= 0, not %d", p.StartRetries)
 		}
