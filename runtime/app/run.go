@@ -227,6 +227,11 @@ func (r *runner) stopAt(until string) int {
 // nothing starts until first_run's needs or StartAll. Its control socket
 // and the logfiles followers start with it, before any program.
 func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) error {
+	socks, err := bindSockets(r.spec, "/")
+	if err != nil {
+		return err
+	}
+	r.spawn.sockets = socks
 	r.spawn.launches = make(map[string]resolve.Launch, len(progs))
 	sps := make([]supervise.Program, len(progs))
 	for i, p := range progs {

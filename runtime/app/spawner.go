@@ -24,6 +24,8 @@ type spawner struct {
 	exits    chan proc.Exit
 	stdout   *os.File
 	stderr   *os.File
+	// sockets are the programs' listening sockets, bound once (sockets.go).
+	sockets *sockets
 	// resetOOM: appstart lowered its own oom_score_adj, which children
 	// inherit; each program gets 0 back (raising needs no privilege).
 	resetOOM bool
@@ -83,6 +85,11 @@ func (s *spawner) spawn(p *supervise.Program) (int, error) {
 	if !l.KeepIdentity {
 		c.Cred = &proc.Cred{Uid: l.User.Uid, Gid: l.User.Gid, Groups: l.User.Groups}
 	}
+	group := p.Group
+	if group == "" {
+		group = p.Name
+	}
+	s.sockets.attach(group, &c)
 	if l.LogLabel == "" {
 		c.Stdout, c.Stderr = s.stdout, s.stderr
 		return s.reaper.Spawn(c, s.exits)
