@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"appstart/runtime/spec"
 )
 
 // program is one [programs.NAME] table being built from a [program:x].
@@ -102,8 +104,15 @@ func (cv *converter) program(s *section, kind, name string) *program {
 			"Keep root only if the program needs it (a port below 1024, or it drops privileges itself).")
 	}
 	if kind == "fcgi-program" {
-		p.note("[fcgi-program:%s]: appstart opens no socket for a program; let it listen itself (socket= is not carried)", orig)
-		cv.warn(s.pos, "[%s]: appstart has no fcgi-program; converted as a program that must open its own socket", s.name)
+		if _, ok := s.get("socket"); !ok {
+			cv.fail(s.pos, "[%s] has no socket: supervisord requires one for an fcgi-program", s.name)
+			return nil
+		}
+		if slices.ContainsFunc(p.lines, func(l line) bool { return l.key == "socket" }) {
+			p.set("socket_fd", quote(string(spec.SocketStdin)), "[fcgi-program]: appstart binds the socket once, keeps it across restarts and hands it to every instance on fd 0")
+		} else { // the socket was not carried: its owner and mode mean nothing
+			p.lines = slices.DeleteFunc(p.lines, func(l line) bool { return l.key == "socket_owner" || l.key == "socket_mode" })
+		}
 	}
 	return p
 }
@@ -292,7 +301,9 @@ func (cv *converter) option(p *program, o *option, sc scope) {
 	case "serverurl":
 		p.note("%s: programs reach appstart through its control socket", shown(o))
 	case "socket", "socket_owner", "socket_mode", "socket_backlog":
-		p.note("%s: appstart opens no socket for a program", shown(o))
+		if e, ok := expanded(); ok {
+			cv.socketOption(p, o, e)
+		}
 	default:
 		p.note("%s: not a supervisord program key; ignored", shown(o))
 		cv.warn(o.pos, "%s: supervisord has no program key %q; ignored", o.name, o.name)
