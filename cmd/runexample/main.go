@@ -6,6 +6,14 @@
 // terminal's SIGINT reaches only this program), which stops the app; a third
 // Ctrl-C kills it. It needs root, like every harness container.
 //
+// Under `make run-example`, make shares the terminal's foreground process
+// group, so a Ctrl-C would reach make too, which would then report an
+// interrupt (exit 130) however cleanly the app stopped. So on a terminal
+// this program takes the foreground for a process group of its own, and
+// gives it back at the end: Ctrl-C reaches only it, and it exits with PID
+// 1's code, 0 after a clean stop. Once the app answers, it prints the URL
+// (the manifest's httpPort).
+//
 //	go run ./cmd/runexample -bin bin/appstart examples/hello
 //	# then: curl http://127.0.0.1:3000/
 package main
@@ -13,12 +21,17 @@ package main
 import (
 	"flag"
 	"fmt"
+	"encoding/json"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
+	"time"
 
 	"appstart/runtime/harness"
+	"golang.org/x/sys/unix"
 )
 
 type envList []string
@@ -66,6 +79,7 @@ func run() int {
 	// default action in between.
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer takeForeground()()
 
 	// An example keeps its app in code/ when it has one (as a Dockerfile
 	// would COPY it to /app/code); the smallest keep it beside the spec.
@@ -90,6 +104,9 @@ func run() int {
 	}
 	defer in.Close()
 	fmt.Fprintf(os.Stderr, "runexample: %s running as PID 1 (host pid %d); Ctrl-C stops it\n", filepath.Base(example), in.Pid1())
+	if port := httpPort(example); port > 0 {
+		go announce(port, in.Done())
+	}
 
 	forwarded := 0
 	for {
@@ -109,6 +126,62 @@ func run() int {
 				continue
 			}
 			fmt.Fprintf(os.Stderr, "runexample: sent %v to PID 1\n", s)
+		}
+	}
+}
+
+// takeForeground puts this process in a process group of its own and makes
+// it the terminal's foreground group, so that Ctrl-C reaches it alone (not
+// make, which started it); the returned func gives the terminal back.
+// Without a terminal on stdin it does nothing.
+func takeForeground() (restore func()) {
+	tty := int(os.Stdin.Fd())
+	old, err := unix.IoctlGetInt(tty, unix.TIOCGPGRP)
+	if err != nil || old != unix.Getpgrp() { // no terminal, or started in the background
+		return func() {}
+	}
+	// tcsetpgrp(3) from a background group raises SIGTTOU, which stops
+	// the process unless ignored.
+	signal.Ignore(syscall.SIGTTOU)
+	if err := unix.Setpgid(0, 0); err != nil {
+		return func() {}
+	}
+	if err := unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, unix.Getpgrp()); err != nil {
+		_ = unix.Setpgid(0, old)
+		return func() {}
+	}
+	return func() { _ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, old) }
+}
+
+// httpPort is the example's CloudronManifest.json httpPort, 0 when none.
+func httpPort(example string) int {
+	data, err := os.ReadFile(filepath.Join(example, "CloudronManifest.json"))
+	if err != nil {
+		return 0
+	}
+	var m struct {
+		HTTPPort int `json:"httpPort"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return 0
+	}
+	return m.HTTPPort
+}
+
+// announce prints the app's URL once something accepts connections on
+// port (the container shares the host's network), for up to two minutes.
+func announce(port int, done <-chan struct{}) {
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			fmt.Fprintf(os.Stderr, "runexample: serving http://%s/ (Ctrl-C stops it)\n", addr)
+			return
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }
