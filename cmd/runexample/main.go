@@ -19,9 +19,9 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
-	"encoding/json"
 	"net"
 	"os"
 	"os/signal"
