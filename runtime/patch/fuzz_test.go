@@ -70,6 +70,9 @@ func fuzzOne(t *testing.T, format string, in []byte, key, value string, asDefaul
 	case INI:
 		sec, name, _ := splitINIKey(key)
 		path = sec + "\x00" + name
+	case INIRaw:
+		sec, name, _ := splitINIKey(key)
+		path = sec + "\x00" + strings.ToLower(name) // configparser's names
 	}
 	if len(changed) == 0 {
 		if !bytes.Equal(out, in) {
@@ -77,7 +80,7 @@ func fuzzOne(t *testing.T, format string, in []byte, key, value string, asDefaul
 		}
 		return
 	}
-	for i := 0; i < len(segs); i++ {
+	for i := 0; i < len(segs) && (format == JSON || format == YAML); i++ {
 		delete(before, flatKey(segs[:i])) // an empty object or null on the path is now an object
 	}
 	if got := after[path]; valueOf(got) != value {
@@ -117,8 +120,16 @@ func flatOwn(format string) func([]byte) (map[string]string, bool) {
 		case *iniDoc:
 			for _, s := range d.secs {
 				for _, k := range s.keys {
-					m[s.name+"\x00"+k.name] = "\x00" + k.value
+					name := k.name
+					if d.raw {
+						name = strings.ToLower(name)
+					}
+					m[s.name+"\x00"+name] = "\x00" + k.value
 				}
+			}
+		case *propDoc:
+			for _, e := range d.entries {
+				m[e.key] = "\x00" + e.value
 			}
 		case *envDoc:
 			for _, k := range d.keys {
@@ -243,5 +254,22 @@ func FuzzYAML(f *testing.F) {
 	f.Add([]byte("a: 1\n"), strings.Repeat("6", 1100), "v", false) // over YAML's 1024-character key limit
 	f.Fuzz(func(t *testing.T, in []byte, key, value string, asDefault bool) {
 		fuzzOne(t, YAML, in, key, value, asDefault, flatYAML)
+	})
+}
+
+func FuzzINIRaw(f *testing.F) {
+	seedGoldens(f, INI, func(in []byte, k, v string) { f.Add(in, k, v, false) })
+	f.Add([]byte(rawBase), "options.admin_passwd", `p;"$ #x`, true)
+	f.Add([]byte("; c\n\n[s]\nA = 1\n  cont\n\n  more\n"), ".top", "v", false)
+	f.Fuzz(func(t *testing.T, in []byte, key, value string, asDefault bool) {
+		fuzzOne(t, INIRaw, in, key, value, asDefault, flatOwn(INIRaw))
+	})
+}
+
+func FuzzProperties(f *testing.F) {
+	f.Add([]byte("# c\ndb=postgres\nlong = a \\\n   b\nk\\ x : \\u00e9\n"), "long", "x\\ = é\n", false)
+	f.Add([]byte("a\n"), "a", " v ", true)
+	f.Fuzz(func(t *testing.T, in []byte, key, value string, asDefault bool) {
+		fuzzOne(t, Properties, in, key, value, asDefault, flatOwn(Properties))
 	})
 }

@@ -39,8 +39,13 @@ import (
 // right for PHP-style readers. Words such as On, off, yes, true are written
 // raw: in php.ini and Odoo's conf they are meant as booleans.
 //
+// This is the "php" dialect (format INI); ini_raw.go has the raw one
+// (format INIRaw), which shares this parser's structure and placement.
+//
 // A new key goes after the last key of its section (after the header when it
-// has none; at the top of the file for the top part), with the indentation
+// has none; for a top part without keys, below the file's leading comment and
+// above the first section and the comment lines directly on its header, or
+// after the last line of a file without sections), with the indentation
 // of the section's last key and the "=" spacing of the nearest key
 // ("key = value" when there is none). A new section goes at the end, after a
 // blank line.
@@ -68,24 +73,43 @@ type iniDoc struct {
 	eol      string
 	secs     []*iniSection // secs[0] is the top part, name ""
 	endBlank bool          // the file is empty or its last line is blank
+	raw      bool          // the raw dialect (ini_raw.go)
 }
 
-func parseINI(src []byte) (document, error) {
+func parseINI(src []byte) (document, error) { return asDocument(parseINIDialect(src, false)) }
+
+func parseRawINI(src []byte) (document, error) { return asDocument(parseINIDialect(src, true)) }
+
+// asDocument keeps a nil *iniDoc out of the interface.
+func asDocument(d *iniDoc, err error) (document, error) {
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func parseINIDialect(src []byte, raw bool) (*iniDoc, error) {
 	ls := splitLines(src)
 	top := &iniSection{}
 	if bytes.HasPrefix(src, []byte(bom)) {
 		top.insertAt = len(bom) // new top keys go after the byte order mark
 	}
-	d := &iniDoc{src: src, eol: eolOf(src), secs: []*iniSection{top}, endBlank: true}
+	d := &iniDoc{src: src, eol: eolOf(src), secs: []*iniSection{top}, endBlank: true, raw: raw}
 	cur := top
+	firstHeader := len(ls)
+	cont := rawCont{} // the raw dialect's continuation lines
 	for i := 0; i < len(ls); i++ {
 		l := ls[i]
 		text := src[l.start:l.end]
 		t := bytes.TrimLeft(text, " \t")
 		d.endBlank = len(t) == 0
+		if raw && cont.extend(cur, src, l, t) {
+			continue
+		}
 		switch {
 		case len(t) == 0, t[0] == ';', t[0] == '#':
 		case t[0] == '[':
+			firstHeader = min(firstHeader, i)
 			end := bytes.IndexByte(t, ']')
 			if end < 0 {
 				return nil, errAt(i+1, "cannot parse line: section header %q has no closing ]", t)
@@ -99,17 +123,56 @@ func parseINI(src []byte) (document, error) {
 			}
 			cur = &iniSection{name: name, insertAt: l.next}
 			d.secs = append(d.secs, cur)
+			cont = rawCont{}
 		default:
-			k, last, err := parseINIKey(src, ls, i)
+			var k iniKey
+			var last int
+			var err error
+			if raw {
+				last = i
+				k, err = parseRawINIKey(src, ls, i)
+			} else {
+				k, last, err = parseINIKey(src, ls, i)
+			}
 			if err != nil {
 				return nil, err
 			}
 			i = last
 			cur.keys = append(cur.keys, k)
 			cur.insertAt = ls[last].next
+			cont = rawCont{key: len(cur.keys) - 1, indent: len(k.indent), on: true}
 		}
 	}
+	if len(top.keys) == 0 {
+		top.insertAt = topInsert(src, ls, firstHeader, top.insertAt)
+	}
 	return d, nil
+}
+
+// topInsert is where a new key of the top, sectionless part goes when it
+// has no key yet: below the file's leading comment and above the first
+// [section] (and above the comment lines that stand directly on that
+// header, which describe the section); in a file without sections, after
+// its last non-blank line. at is the start of the file (past a BOM).
+func topInsert(src []byte, ls []line, header, at int) int {
+	j := header - 1
+	if header < len(ls) {
+		for j >= 0 && isCommentLine(src, ls[j]) {
+			j--
+		}
+	}
+	for j >= 0 && len(bytes.TrimSpace(src[ls[j].start:ls[j].end])) == 0 {
+		j--
+	}
+	if j < 0 {
+		return at
+	}
+	return ls[j].next
+}
+
+func isCommentLine(src []byte, l line) bool {
+	t := bytes.TrimLeft(src[l.start:l.end], " \t")
+	return len(t) > 0 && (t[0] == ';' || t[0] == '#')
 }
 
 // isCommentOrBlank reports whether b, the rest of a line, is empty or an
@@ -238,7 +301,7 @@ func (d *iniDoc) find(sec, name string) (*iniSection, *iniKey) {
 		}
 		s = cand
 		for j := range cand.keys {
-			if cand.keys[j].name == name {
+			if cand.keys[j].name == name || d.raw && strings.EqualFold(cand.keys[j].name, name) {
 				k = &cand.keys[j]
 			}
 		}
@@ -262,6 +325,11 @@ func (d *iniDoc) assign(key, value string) ([]splice, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.raw {
+		if err := rawValueOK(value); err != nil {
+			return nil, err
+		}
+	}
 	s, k := d.find(sec, name)
 	if k != nil {
 		if k.value == value {
@@ -274,21 +342,25 @@ func (d *iniDoc) assign(key, value string) ([]splice, error) {
 		if len(s.keys) > 0 {
 			indent = s.keys[len(s.keys)-1].indent
 		}
-		return []splice{insertLines(d.src, s.insertAt, []string{indent + name + d.delimFor(s, value) + encodeINI(value, 0)}, d.eol)}, nil
+		if d.raw {
+			indent = d.rawIndent(s.insertAt, indent)
+		}
+		return []splice{insertLines(d.src, s.insertAt, []string{indent + name + d.delimFor(s, value) + d.encode(value, 0)}, d.eol)}, nil
 	}
 	var ls []string
 	if !d.endBlank {
 		ls = append(ls, "")
 	}
-	ls = append(ls, "["+sec+"]", name+d.delimFor(nil, value)+encodeINI(value, 0))
+	ls = append(ls, "["+sec+"]", name+d.delimFor(nil, value)+d.encode(value, 0))
 	return []splice{insertLines(d.src, len(d.src), ls, d.eol)}, nil
 }
 
 func (d *iniDoc) replace(s *iniSection, k *iniKey, value string) splice {
 	if k.bare {
-		return splice{k.keyEnd, k.keyEnd, d.delimFor(s, value) + encodeINI(value, 0)}
+		// valEnd: the raw dialect's continuation lines, replaced too.
+		return splice{k.keyEnd, k.valEnd, d.delimFor(s, value) + d.encode(value, 0)}
 	}
-	text := encodeINI(value, k.quote)
+	text := d.encode(value, k.quote)
 	if k.valStart == k.valEnd && text != "" {
 		// "key =" or "key = ; comment": keep words apart from the "=" and
 		// from the comment, which would otherwise read as part of the value.

@@ -30,10 +30,13 @@
 //
 // Keys per format (details in the doc of each format's file):
 //
-//   - ini: "section.key"; the FIRST dot splits, because keys with dots are
-//     common (php.ini's "Session.session.save_path") and section names with
-//     dots are rare: those are written "[mail.smtp]host". "key" or ".key"
-//     addresses the top, sectionless part.
+//   - ini and ini-raw: "section.key"; the FIRST dot splits, because keys with
+//     dots are common (php.ini's "Session.session.save_path") and section
+//     names with dots are rare: those are written "[mail.smtp]host". "key" or
+//     ".key" addresses the top, sectionless part. ini reads and quotes values
+//     as PHP does; ini-raw never quotes (crudini, Python's configparser).
+//   - properties: the key is the whole name ("quarkus.http.port"), as Java's
+//     Properties reads it; values are escaped as Properties.store writes.
 //   - dotenv: the key is the variable name, taken literally ("app.key" is a
 //     flat name; dotenv has no nesting).
 //   - json, yaml: a dotted path into nested objects/mappings, "\." for a
@@ -59,14 +62,17 @@ type KV struct {
 
 // The formats Apply accepts.
 const (
-	INI    = "ini"
+	INI    = "ini"     // read and quoted as PHP's parse_ini_file does (ini.go)
+	INIRaw = "ini-raw" // never quoted, as crudini and Python's configparser (ini_raw.go)
 	Dotenv = "dotenv"
 	JSON   = "json"
 	YAML   = "yaml"
+	// Properties is Java's .properties (properties.go).
+	Properties = "properties"
 )
 
 // Formats lists the format names Apply accepts, for spec validation.
-func Formats() []string { return []string{INI, Dotenv, JSON, YAML} }
+func Formats() []string { return []string{INI, INIRaw, Dotenv, JSON, YAML, Properties} }
 
 // SyntaxError is input that does not parse. Error() reads
 // "config.ini:7: cannot parse line: ...".
@@ -127,6 +133,10 @@ func parserFor(format string) (parser, error) {
 	switch format {
 	case INI:
 		return parseINI, nil
+	case INIRaw:
+		return parseRawINI, nil
+	case Properties:
+		return parseProperties, nil
 	case Dotenv:
 		return parseDotenv, nil
 	case JSON:
@@ -216,13 +226,14 @@ func withFile(name string, err error) error {
 // blank space and dotenv may quote one: none.
 func strayCR(format string, in []byte) int {
 	switch format {
-	case YAML:
+	case YAML, Properties:
+		// Properties.load ends a line at a lone CR too.
 		for i, c := range in {
 			if c == '\r' && (i+1 == len(in) || in[i+1] != '\n') {
 				return i
 			}
 		}
-	case INI:
+	case INI, INIRaw:
 		if n := len(in); n > 0 && in[n-1] == '\r' {
 			return n - 1
 		}

@@ -35,7 +35,7 @@ from = app@example.com
 func TestApplyUnknownFormat(t *testing.T) {
 	t.Parallel()
 	_, _, err := Apply("toml", "x.toml", nil, []KV{{"a", "b"}}, nil)
-	if err == nil || err.Error() != `cannot patch x.toml: unknown patch format "toml" (want one of [ini dotenv json yaml])` {
+	if err == nil || err.Error() != `cannot patch x.toml: unknown patch format "toml" (want one of [ini ini-raw dotenv json yaml properties])` {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -1,0 +1,136 @@
+package patch
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+)
+
+// The raw INI dialect (format INIRaw) is INI as Python's configparser
+// reads it (RawConfigParser: Odoo; ConfigParser without interpolation) and
+// crudini writes it:
+//
+//	[options]
+//	db_password = kc"pa$s;#x y      ; value: kc"pa$s;#x y  ; comment  (quotes, ; and # are text)
+//	admin_passwd = first line
+//	    second line                  ; a more-indented line continues the value above
+//
+// A value is the rest of the line after "=" or ":", blanks around it
+// trimmed; no quote, escape or inline comment is recognised, so what is
+// written is what the reader gets. Key names match case-insensitively
+// (configparser lowercases them); section names are case-sensitive. A
+// line indented deeper than its key continues the key's value, and blank
+// and comment lines between continuation lines are kept inside it, as
+// configparser does; replacing the value replaces them all.
+//
+// Written values are never quoted. A value no raw line can hold is an
+// error, not a guess: one that starts or ends with a blank (every reader
+// trims it) or holds a line break. crudini agrees on every value but one
+// with " ;" or " #" inside, where it cuts an inline comment; configparser
+// (the apps' own reader) takes the whole line. ConfigParser WITH
+// interpolation (the default class) also reads "%" specially: its files
+// need "%%", which this dialect does not write.
+
+// rawCont tracks the key whose value indented lines may continue.
+type rawCont struct {
+	on      bool
+	key     int // index in the section's keys
+	indent  int
+	pending int // blank lines since the last value line
+}
+
+// extend consumes line l when it belongs to the value of the key before
+// it: a blank or comment line (kept in the value's span only if a value
+// line follows) or a line indented deeper than the key.
+func (c *rawCont) extend(cur *iniSection, src []byte, l line, t []byte) bool {
+	if !c.on {
+		return false
+	}
+	text := src[l.start:l.end]
+	switch {
+	case len(t) == 0:
+		c.pending++
+		return true
+	case t[0] == ';' || t[0] == '#':
+		return true
+	case len(text)-len(t) <= c.indent:
+		c.on = false
+		return false
+	}
+	k := &cur.keys[c.key]
+	k.value += strings.Repeat("\n", c.pending+1) + string(bytes.TrimRight(t, " \t"))
+	k.valEnd = l.start + len(bytes.TrimRight(text, " \t"))
+	k.lineEnd = l.end
+	c.pending = 0
+	cur.insertAt = l.next
+	return true
+}
+
+// parseRawINIKey parses the key line ls[i] of the raw dialect.
+func parseRawINIKey(src []byte, ls []line, i int) (iniKey, error) {
+	l := ls[i]
+	text := src[l.start:l.end]
+	ind := leadingSpace(text)
+	t := text[len(ind):]
+	k := iniKey{indent: string(ind)}
+	d := bytes.IndexAny(t, "=:")
+	if d < 0 {
+		name := bytes.TrimRight(t, " \t")
+		k.name, k.bare = string(name), true
+		k.keyEnd = l.start + len(ind) + len(name)
+		k.valStart, k.valEnd, k.lineEnd = k.keyEnd, k.keyEnd, l.end
+		return k, nil
+	}
+	name := bytes.TrimRight(t[:d], " \t")
+	if len(name) == 0 {
+		return k, errAt(i+1, "cannot parse line: no key before %q", t[d])
+	}
+	k.name = string(name)
+	k.keyEnd = l.start + len(ind) + len(name)
+	vs := l.start + len(ind) + d + 1
+	for vs < l.end && (src[vs] == ' ' || src[vs] == '\t') {
+		vs++
+	}
+	k.delim = string(src[k.keyEnd:vs])
+	k.valStart, k.valEnd, k.lineEnd = vs, l.start+len(bytes.TrimRight(text, " \t")), l.end
+	k.valEnd = max(k.valEnd, vs)
+	k.value = string(src[vs:k.valEnd])
+	return k, nil
+}
+
+// rawValueOK refuses a value the raw dialect cannot write.
+func rawValueOK(v string) error {
+	if strings.ContainsAny(v, "\r\n") {
+		return errors.New(`a raw ini value cannot hold a line break (use format = "json" or a template for such a file)`)
+	}
+	if v != "" && (strings.IndexByte(" \t", v[0]) >= 0 || strings.IndexByte(" \t", v[len(v)-1]) >= 0) {
+		return errors.New("a raw ini value cannot start or end with a blank: every raw ini reader trims it")
+	}
+	return nil
+}
+
+// rawIndent returns the indentation for a key line inserted at offset at:
+// indent, or deeper when the next line with content is indented deeper,
+// which would otherwise read as a continuation of the new key.
+func (d *iniDoc) rawIndent(at int, indent string) string {
+	for _, l := range splitLines(d.src[at:]) {
+		text := d.src[at+l.start : at+l.end]
+		t := bytes.TrimLeft(text, " \t")
+		if len(t) == 0 || t[0] == ';' || t[0] == '#' {
+			continue
+		}
+		if ind := leadingSpace(text); len(ind) > len(indent) {
+			return string(ind)
+		}
+		break
+	}
+	return indent
+}
+
+// encode writes v after "key = " in the document's dialect.
+func (d *iniDoc) encode(v string, quote byte) string {
+	if d.raw {
+		return v
+	}
+	return encodeINI(v, quote)
+}
