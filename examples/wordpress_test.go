@@ -136,6 +136,25 @@ func TestWordPress(t *testing.T) {
 	if body := b.get(postPath, 200); !strings.Contains(body, "A post made through the REST API") {
 		t.Fatalf("after a restart GET %s lacks the post", postPath)
 	}
+	// An operator's graceful reload (Apache's USR1 keeps the parent and
+	// re-reads its config), then a restart of the program through the
+	// control socket, which returns once Apache is ready again: the site
+	// answers right after each.
+	if r := c.Exec("/app/bin/appstart", "signal", "apache", "USR1"); r.ExitCode != 0 {
+		t.Fatalf("appstart signal apache USR1: exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	waitForCount(t, c, "resuming normal operations", 2)
+	if r := c.Exec("/app/bin/appstart", "restart", "apache"); r.ExitCode != 0 {
+		t.Fatalf("appstart restart apache: exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	if body := b.get(postPath, 200); !strings.Contains(body, "A post made through the REST API") {
+		t.Fatalf("right after appstart restart apache, GET %s lacks the post", postPath)
+	}
+	if r := c.Exec("/app/bin/appstart", "status"); r.ExitCode != 0 || !strings.Contains(r.Stdout, "running") {
+		t.Fatalf("appstart status: exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	} else {
+		t.Logf("appstart status:\n%s", r.Stdout)
+	}
 	// The scheduler addon's task, as the platform runs it beside the app.
 	if r := c.Exec("/app/bin/appstart", "task", "cron"); r.ExitCode != 0 || !strings.Contains(readData(t, c, "wp.log"), "cron ran") {
 		t.Fatalf("appstart task cron: exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
@@ -229,6 +248,18 @@ func TestWordPressPassesCheck(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(c.DataDir()); len(entries) != 0 {
 		t.Errorf("plan wrote to the volume: %v", entries)
+	}
+}
+
+// waitForCount waits until the container's stderr holds substr n times.
+func waitForCount(t *testing.T, c *harness.Container, substr string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for strings.Count(c.Stderr(), substr) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr holds %q %d times after %s, want %d:\n%s", substr, strings.Count(c.Stderr(), substr), startTimeout, n, c.Stderr())
+		}
+		time.Sleep(20 * time.Millisecond) // a poll, bounded by the deadline
 	}
 }
 

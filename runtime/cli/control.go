@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"appstart/runtime/app"
 	"appstart/runtime/control"
@@ -19,6 +20,10 @@ func controlCmd(verb string) command {
 func controlMain(verb string) func(app.IO, []string) int {
 	return func(std app.IO, args []string) int {
 		f := newFlags(verb, std)
+		var noWait *bool
+		if verb != "stop" {
+			noWait = f.Bool("no-wait", false, "return once asked, without waiting until the programs are running and ready")
+		}
 		names, code, ok := f.parse(args)
 		if !ok {
 			return code
@@ -31,6 +36,7 @@ func controlMain(verb string) func(app.IO, []string) int {
 			return code
 		}
 		ctx := context.Background()
+		asked := time.Now()
 		var err error
 		switch verb {
 		case "start":
@@ -39,6 +45,10 @@ func controlMain(verb string) func(app.IO, []string) int {
 			err = c.Stop(ctx, names...)
 		case "restart":
 			err = c.Restart(ctx, names...)
+		}
+		// start and restart wait for readiness, as supervisorctl's do (waitready.go).
+		if err == nil && noWait != nil && !*noWait {
+			err = waitStarted(ctx, c, names, asked, verb == "restart")
 		}
 		if err != nil {
 			fmt.Fprintf(std.Stderr, "appstart %s: %v\n", verb, err)
