@@ -74,6 +74,9 @@ func stageCommands(s *spec.Spec) []keyedCommand {
 	if u := s.OnUpgrade; u != nil {
 		steps("on_upgrade", u.Commands)
 	}
+	for i, u := range s.Upgrades {
+		steps(fmt.Sprintf("upgrade[%d]", i+1), u.Commands)
+	}
 	for i, o := range s.OnStart {
 		k := fmt.Sprintf("on_start[%d]", i+1)
 		out = append(out, keyedCommand{k + ".command", k + ".user", o.User, o.Command})

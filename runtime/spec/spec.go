@@ -52,7 +52,10 @@ type Spec struct {
 	// FirstRun and OnUpgrade are nil when their table is absent.
 	FirstRun  *FirstRun
 	OnUpgrade *OnUpgrade
-	OnStart   []OnStart
+	// Upgrades are the [[upgrade]] entries, in written order, run after
+	// OnUpgrade.
+	Upgrades []Upgrade
+	OnStart  []OnStart
 	// Programs and Tasks are sorted by name.
 	Programs []Program
 	Tasks    []Task
@@ -215,6 +218,9 @@ func (s *Spec) check(c *checker) {
 	}
 	if s.OnUpgrade != nil {
 		s.OnUpgrade.check(c, "on_upgrade", s)
+	}
+	for i := range s.Upgrades {
+		s.Upgrades[i].check(c, indexKey("upgrade", i+1), s)
 	}
 	for i := range s.OnStart {
 		s.OnStart[i].check(c, indexKey("on_start", i+1), s)

@@ -27,7 +27,7 @@ func Stages() []Stage {
 	run := map[string]func(ctx context.Context, e *Env) error{
 		"env": runEnv, "dirs": runDirs, "seed": runSeed, "secrets": runSecrets,
 		"workers": runWorkersAndDeferredEnv, "templates": runTemplates, "chown": runChown,
-		"first_run": runFirstRun, "on_upgrade": runOnUpgrade, "on_start": runOnStart,
+		"first_run": runFirstRun, "on_upgrade": runUpgradeStage, "on_start": runOnStart,
 	}
 	var out []Stage
 	for _, name := range spec.Stages {
