@@ -6,30 +6,32 @@ import (
 	"strings"
 )
 
-// The raw INI dialect (format INIRaw) is INI as Python's configparser
-// reads it (RawConfigParser: Odoo; ConfigParser without interpolation) and
-// crudini writes it:
+// The raw INI dialect (format INIRaw) is INI as crudini writes and reads
+// it, which is also what Python's configparser (RawConfigParser: Odoo;
+// ConfigParser) and PHP read from such a line:
 //
 //	[options]
-//	db_password = kc"pa$s;#x y      ; value: kc"pa$s;#x y  ; comment  (quotes, ; and # are text)
+//	db_password = kc"pa$s;x           ; value: kc"pa$s;x  (quotes, $ and a ; inside are text)
 //	admin_passwd = first line
-//	    second line                  ; a more-indented line continues the value above
+//	    second line                   ; a more-indented line continues the value above
 //
 // A value is the rest of the line after "=" or ":", blanks around it
-// trimmed; no quote, escape or inline comment is recognised, so what is
-// written is what the reader gets. Key names match case-insensitively
-// (configparser lowercases them); section names are case-sensitive. A
-// line indented deeper than its key continues the key's value, and blank
-// and comment lines between continuation lines are kept inside it, as
-// configparser does; replacing the value replaces them all.
+// trimmed, up to an inline comment: a ";" or "#" that starts the value or
+// follows a blank, which crudini and PHP cut and keep when they rewrite the
+// value (Python's configparser takes it as part of the value: a file read by
+// Python has no inline comments). No quote or escape is recognised, so what
+// is written is what the reader gets. Key names match case-insensitively
+// (configparser lowercases them); section names are case-sensitive. A line
+// indented deeper than its key continues the key's value (blank and comment
+// lines between continuation lines included), as configparser and crudini
+// read it; replacing the value replaces them all.
 //
-// Written values are never quoted. A value no raw line can hold is an
-// error, not a guess: one that starts or ends with a blank (every reader
-// trims it) or holds a line break. crudini agrees on every value but one
-// with " ;" or " #" inside, where it cuts an inline comment; configparser
-// (the apps' own reader) takes the whole line. ConfigParser WITH
-// interpolation (the default class) also reads "%" specially: its files
-// need "%%", which this dialect does not write.
+// Written values are never quoted, and a value no raw line holds for every
+// reader is an error, not a guess: one that starts or ends with a blank
+// (every reader trims it), holds a line break, starts with ";" or "#" or
+// holds one after a blank (crudini and PHP would cut it there). ConfigParser
+// WITH interpolation (Python's default class) also reads "%" specially: its
+// files need "%%", which this dialect does not write.
 
 // rawCont tracks the key whose value indented lines may continue.
 type rawCont struct {
@@ -92,8 +94,7 @@ func parseRawINIKey(src []byte, ls []line, i int) (iniKey, error) {
 		vs++
 	}
 	k.delim = string(src[k.keyEnd:vs])
-	k.valStart, k.valEnd, k.lineEnd = vs, l.start+len(bytes.TrimRight(text, " \t")), l.end
-	k.valEnd = max(k.valEnd, vs)
+	k.valStart, k.valEnd, k.lineEnd = vs, rawINIEnd(src, vs, l.end), l.end
 	k.value = string(src[vs:k.valEnd])
 	return k, nil
 }
@@ -105,6 +106,9 @@ func rawValueOK(v string) error {
 	}
 	if v != "" && (strings.IndexByte(" \t", v[0]) >= 0 || strings.IndexByte(" \t", v[len(v)-1]) >= 0) {
 		return errors.New("a raw ini value cannot start or end with a blank: every raw ini reader trims it")
+	}
+	if end := rawINIEnd([]byte(v), 0, len(v)); end < len(v) {
+		return errors.New(`a raw ini value cannot start with ";" or "#" or hold one after a blank: crudini and PHP read a comment there`)
 	}
 	return nil
 }
