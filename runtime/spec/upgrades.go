@@ -22,9 +22,10 @@ package spec
 // app itself writes and appstart only reads. When they differ, Refuse stops
 // the start with its message, else Commands run (with
 // $APPSTART_OLD_VERSION and $APPSTART_NEW_VERSION) and, with
-// RenderTemplates, the templates are rendered again. A data version that
-// is absent is a fresh install: nothing runs (a marker is recorded when
-// first_run ran in this start, as for on_upgrade).
+// RenderTemplates, the templates are rendered again. An absent marker is
+// handled as on_upgrade's: recorded without running when first_run ran in
+// this start, else the commands run (data from before the step existed);
+// an absent data_version_file is fresh data, and nothing runs.
 type Upgrade struct {
 	Version         string
 	VersionFile     string

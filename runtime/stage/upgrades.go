@@ -32,7 +32,9 @@ func runUpgradeStage(ctx context.Context, e *Env) error {
 //	1.389     1.390   exact    -       commands (OLD=1.389 NEW=1.390), templates again if asked, marker 1.390
 //	15        16      major    "..."   the start stops: "...: the data is at 15, this image at 16"
 //	15.4      15      major    "..."   skipped: the majors agree
-//	absent    16      any      any     fresh data: nothing runs (a marker is recorded when first_run ran)
+//	absent    16      any      -       a marker: first_run ran now, so record 16 without running;
+//	                                   else data from before the step existed: commands (OLD="")
+//	absent    16      any      any     data_version_file or refuse: fresh data, nothing runs
 func (e *Env) runUpgrade(ctx context.Context, i int) error {
 	u := e.Spec.Upgrades[i]
 	what := fmt.Sprintf("upgrade[%d]", i+1)
@@ -58,7 +60,7 @@ func (e *Env) runUpgrade(ctx context.Context, i int) error {
 			return nil
 		}
 		return e.writeMarker(u.Marker, u.User, current+"\n")
-	case !have:
+	case !have && (u.DataVersionFile != "" || u.Refuse != ""):
 		e.planf("%s skipped: no version recorded in %s (fresh data)", what, recordIn)
 		return nil
 	case u.Refuse != "":
@@ -88,7 +90,11 @@ func (e *Env) runUpgrade(ctx context.Context, i int) error {
 			return err
 		}
 	}
-	e.report("%s %s -> %s, %d ran%s", what, recorded, current, ran, skippedText(skipped))
+	from := recorded
+	if !have {
+		from = "unrecorded"
+	}
+	e.report("%s %s -> %s, %d ran%s", what, from, current, ran, skippedText(skipped))
 	return nil
 }
 

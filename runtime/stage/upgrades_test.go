@@ -92,3 +92,34 @@ func TestMajor(t *testing.T) {
 		}
 	}
 }
+
+// An absent marker is on_upgrade's case: recorded without running after a
+// first_run in this start, else the commands run (data from before the
+// step existed) with an empty old version.
+func TestUpgradeAbsentMarker(t *testing.T) {
+	dir := t.TempDir()
+	s := parseSpec(t, "[[upgrade]]\nversion = \"2\"\nmarker = %q\ncommands = [[\"migrate\"]]\n", dir+"/.v")
+	for _, firstRan := range []bool{true, false} {
+		e := newEnv(t, s)
+		r := &fakeRunner{}
+		e.Runner, e.firstRan = r, firstRan
+		if err := runStage(t, e, "on_upgrade"); err != nil {
+			t.Fatal(err)
+		}
+		if ran := len(r.argvs()) == 1; ran == firstRan {
+			t.Errorf("firstRan %v: ran %q", firstRan, r.argvs())
+		}
+		if got := readString(t, dir+"/.v"); got != "2\n" {
+			t.Errorf("marker %q", got)
+		}
+		if !firstRan {
+			if v, _ := envOf(r.cmds[0], OldVersionVar); v != "" {
+				t.Errorf("OLD=%q", v)
+			}
+		}
+		writeFile(t, dir+"/.v", "")
+		if err := removeEntry(dir + "/.v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
