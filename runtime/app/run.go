@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -79,6 +80,11 @@ type runner struct {
 	// routes signals and orphans' exits to it.
 	built   chan *supervise.Supervisor
 	orphans chan proc.Exit
+	// started is set when StartAll begins: only from then on is the
+	// supervisor's own "exiting N" line how appstart ends. early is set
+	// when a start cut short stops the held supervisor itself, no signal
+	// having asked for it. Both are read by event on the supervisor's goroutine.
+	started, early atomic.Bool
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
@@ -180,6 +186,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return r.stopAt(until)
 	}
 	r.protectFromOOM()
+	r.started.Store(true)
 	if err := r.sup.StartAll(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.printf("%v", err)
 	}
@@ -214,6 +221,11 @@ func (r *runner) cutShort(err error, stopped <-chan syscall.Signal) int {
 	}
 	r.log.printf("%v", err)
 	r.stopEarly()
+	if code == ExitProblems {
+		r.log.printf("exiting %d: the start failed", code)
+	} else {
+		r.log.printf("exiting %d: stopped by %s during the start", code, sigName(syscall.Signal(code-128)))
+	}
 	return code
 }
 
@@ -238,7 +250,7 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 		r.spawn.launches[p.Name] = p.Launch
 		sps[i] = p.Program
 	}
-	sup, err := supervise.New(sps, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.log.event, Hold: true})
+	sup, err := supervise.New(sps, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.event, Hold: true})
 	if err != nil {
 		return err
 	}
@@ -260,6 +272,21 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 	return nil
 }
 
+// event logs the supervisor's events, except its own account of an end that
+// is not appstart's: before StartAll its "exiting 0: stopped by SIGTERM" is
+// not how a start cut short ends (cutShort says that), and stopEarly's
+// "stopping all programs (SIGTERM)" names a signal nobody sent. MediaWiki's
+// failing install.php showed both, above an exit status of 1.
+func (r *runner) event(e supervise.Event) {
+	switch {
+	case e.Kind == supervise.EventFinished && !r.started.Load():
+		return
+	case e.Kind == supervise.EventShutdown && r.early.Load():
+		return
+	}
+	r.log.event(e)
+}
+
 // needs is first_run's `needs`: start those programs now and wait until they
 // are ready; they then keep running as normal programs.
 func (r *runner) needs(ctx context.Context, names []string) error {
@@ -273,6 +300,7 @@ func (r *runner) needs(ctx context.Context, names []string) error {
 // (first_run's needs), then anything left in the container.
 func (r *runner) stopEarly() {
 	if r.sup != nil {
+		r.early.Store(true)
 		r.sup.Signal(syscall.SIGTERM)
 		<-r.result
 	}
