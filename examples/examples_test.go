@@ -24,7 +24,7 @@ import (
 )
 
 // examples are the directories the check test covers; each has a test of its own.
-var examples = []string{"hello", "nginx-php", "apache", "workers"}
+var examples = []string{"hello", "nginx-php", "apache", "workers", "mediawiki"}
 
 // stopLimit is the platform's grace between SIGTERM and SIGKILL, with room
 // for a loaded machine: a stop must end well within it. Tests do not assert
@@ -65,12 +65,17 @@ func (e example) options(t testing.TB) harness.Options {
 	if e.pkgAsCode {
 		code = d
 	}
-	return harness.Options{
+	o := harness.Options{
 		Argv:     []string{"/app/bin/appstart"},
 		PkgDir:   d,
 		Binaries: map[string]string{"/app/bin/appstart": harness.Binary(t)},
-		Mounts:   []harness.Mount{{Source: code, Target: "/app/code"}},
 	}
+	// A package of a Debian-packaged app (mediawiki) has no code/: its
+	// code is the image's own, under /usr/share.
+	if _, err := os.Stat(code); err == nil {
+		o.Mounts = []harness.Mount{{Source: code, Target: "/app/code"}}
+	}
+	return o
 }
 
 // TestExamplesPassCheck runs `appstart check` on every example inside a

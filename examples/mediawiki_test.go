@@ -302,39 +302,3 @@ func bumpedPackage(t *testing.T, from, version string) string {
 	}
 	return to
 }
-
-// TestMediaWikiPassesCheck runs `appstart check` and `appstart plan` on the
-// package inside a container laid out like its image, as the Dockerfile's
-// `RUN appstart check` does (TestExamplesPassCheck's examples all have a
-// code/ directory; MediaWiki's code is Debian's).
-func TestMediaWikiPassesCheck(t *testing.T) {
-	t.Parallel()
-	harness.RequireCommands(t, "nginx", "php-fpm8.2", "php")
-	dir, err := filepath.Abs("mediawiki")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := harness.Options{
-		Argv:     []string{"/app/bin/appstart", "check"},
-		PkgDir:   dir,
-		Binaries: map[string]string{"/app/bin/appstart": harness.Binary(t)},
-	}
-	r := harness.Run(t, o).Wait(startTimeout)
-	if r.ExitCode != 0 || !strings.Contains(r.Stdout, ": ok (") || strings.Contains(r.Stderr, "(warning)") {
-		t.Fatalf("appstart check exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
-	}
-	o.Argv = []string{"/app/bin/appstart", "plan"}
-	o.Env = append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_POSTGRESQL_HOST=postgresql", "CLOUDRON_POSTGRESQL_PORT=5432",
-		"CLOUDRON_POSTGRESQL_USERNAME=u", "CLOUDRON_POSTGRESQL_PASSWORD=secret-pw-123", "CLOUDRON_POSTGRESQL_DATABASE=d")
-	c := harness.Run(t, o)
-	r = c.Wait(startTimeout)
-	if r.ExitCode != 0 || !strings.Contains(r.Stdout, "programs:") || strings.Contains(r.Stdout, "secret-pw-123") {
-		t.Fatalf("appstart plan exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
-	}
-	if entries, _ := os.ReadDir(c.DataDir()); len(entries) != 0 {
-		t.Errorf("plan wrote to the volume: %v", entries)
-	}
-	if testing.Verbose() {
-		t.Logf("plan:\n%s", r.Stdout)
-	}
-}
