@@ -201,7 +201,7 @@ func TestRedmine(t *testing.T) {
 // redmineImage lays out what image-links.sh makes in the image: a copy of
 // each directory it changes, with the script run over the copies, mounted
 // over the host's own (the harness root is the host's, read-only).
-func redmineImage(t *testing.T) []harness.Mount {
+func redmineImage(t testing.TB) []harness.Mount {
 	t.Helper()
 	root := t.TempDir()
 	dirs := []string{"/etc/redmine", "/var/log/redmine", "/var/cache/redmine", "/var/lib/redmine/default"}
@@ -226,7 +226,7 @@ func redmineImage(t *testing.T) []harness.Mount {
 
 // copyDir copies an example into a temporary directory (the test bumps its
 // manifest's version).
-func copyDir(t *testing.T, name string) string {
+func copyDir(t testing.TB, name string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), name)
 	run(t, "cp", "-r", name, dst)
@@ -255,7 +255,7 @@ func makeGitRepo(t *testing.T, dir, message string) {
 
 // run runs a host command (the test drives the host from outside any
 // container, so os/exec's Wait is its own to use).
-func run(t *testing.T, argv ...string) {
+func run(t testing.TB, argv ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
