@@ -20,9 +20,9 @@ CACHE_DIR=${CACHE_DIR:-/var/cache/appstart-e2e}
 # RECIPE changes whenever the steps below change what ends up in the root.
 RECIPE=1
 # The examples' Dockerfiles install nodejs, nginx, php8.2-fpm, php8.2-pgsql,
-# apache2 and libapache2-mod-php8.2; postgresql runs the addon's container
+# apache2, libapache2-mod-php8.2 and mediawiki; postgresql runs the addon's container
 # and busybox gives `docker exec` a wget.
-PACKAGES=${PACKAGES:-nodejs,nginx,php-fpm,php-cli,php-pgsql,apache2,libapache2-mod-php,postgresql,postgresql-client,busybox}
+PACKAGES=${PACKAGES:-nodejs,nginx,php-fpm,php-cli,php-pgsql,apache2,libapache2-mod-php,postgresql,postgresql-client,busybox,mediawiki}
 
 log() { echo "base-image: $*" >&2; }
 die() { log "$*"; exit 1; }
