@@ -198,6 +198,24 @@ func TestRedmine(t *testing.T) {
 	}
 }
 
+// TestRedmineCheck runs `appstart check` in the image's layout, as the
+// Dockerfile's `RUN appstart check` does: the spec, www-data, rake, puma and
+// curl on PATH, the template sources and their placeholders.
+func TestRedmineCheck(t *testing.T) {
+	t.Parallel()
+	harness.RequireCommands(t, "puma", "rake", "curl")
+	o := harness.Options{
+		Argv:     []string{"/app/bin/appstart", "check"},
+		PkgDir:   example{name: "redmine"}.dir(t),
+		Binaries: map[string]string{"/app/bin/appstart": harness.Binary(t)},
+		Mounts:   redmineImage(t),
+	}
+	r := harness.Run(t, o).Wait(startTimeout)
+	if r.ExitCode != 0 || !strings.Contains(r.Stdout, ": ok (") || strings.Contains(r.Stderr, "(warning)") {
+		t.Fatalf("appstart check exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+}
+
 // redmineImage lays out what image-links.sh makes in the image: a copy of
 // each directory it changes, with the script run over the copies, mounted
 // over the host's own (the harness root is the host's, read-only).
