@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"appstart/runtime/resolve"
 	"appstart/runtime/spec"
@@ -61,7 +62,7 @@ func Check(opts CheckOptions, std IO) int {
 	_, bound := plan.Bind(env, nil)
 	if probs = resolve.Merge(probs, bound); probs != nil {
 		reportProblems(std.Stderr, path, probs)
-		return ExitProblems
+		return problemsCode(probs)
 	}
 	fmt.Fprintf(std.Stdout, "appstart: %s: ok (%d programs)\n", path, len(s.Programs))
 	return ExitOK
@@ -72,6 +73,20 @@ func Check(opts CheckOptions, std IO) int {
 func reportProblems(w io.Writer, path string, probs *resolve.Problems) {
 	fmt.Fprintln(w, probs.Error())
 	fmt.Fprintf(w, "appstart: %s: %d problem(s)\n", path, probs.Count())
+}
+
+// problemsCode is the exit code of a start refused at resolution: 2 when
+// only the command line is wrong (--only, --until), as for any bad flag.
+func problemsCode(probs *resolve.Problems) int {
+	if len(probs.Missing) > 0 {
+		return ExitProblems
+	}
+	for _, p := range probs.Problems {
+		if !strings.HasPrefix(p.Key, "--") {
+			return ExitProblems
+		}
+	}
+	return ExitUsage
 }
 
 // resolveInput is what the command line adds to the spec, for resolve.

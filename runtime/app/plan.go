@@ -25,7 +25,7 @@ func Plan(in Inputs, std IO) int {
 	plan, probs := resolve.Resolve(s, resolve.System(std.Env), in.resolveInput(resolve.Run))
 	if probs != nil {
 		reportProblems(std.Stderr, path, probs)
-		return ExitProblems
+		return problemsCode(probs)
 	}
 	fmt.Fprintf(std.Stdout, "spec: %s\n", path)
 	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), DryRun: true,

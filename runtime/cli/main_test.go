@@ -105,7 +105,7 @@ func TestUnexpectedArgument(t *testing.T) {
 func TestPlanTakesEnvFiles(t *testing.T) {
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "appstart.toml")
-	write(t, spec, "[programs.web]\ncommand = [\"/bin/echo\", \"${GREETING}\", \"${NAME}\"]\nuser = \"root\"\n")
+	write(t, spec, "user = \"root\"\n[programs.web]\ncommand = [\"/bin/echo\", \"${GREETING}\", \"${NAME}\"]\n")
 	write(t, filepath.Join(dir, "one.env"), "GREETING=hello\nNAME=one\n")
 	write(t, filepath.Join(dir, "two.env"), "NAME=two\n")
 	code, out, errOut := runMain("plan", "--env-file", filepath.Join(dir, "one.env"), "--config", spec, "--env-file", filepath.Join(dir, "two.env"))
@@ -116,7 +116,7 @@ func TestPlanTakesEnvFiles(t *testing.T) {
 	if code, out, errOut := runMain("plan", "--config", spec, "--env-file", filepath.Join(dir, "one.env"), "--only", "web"); code != 0 || !strings.Contains(out, "web: /bin/echo") {
 		t.Errorf("plan --only web: exit %d\n%s%s", code, out, errOut)
 	}
-	if code, _, errOut := runMain("plan", "--config", spec, "--only", "wbe"); code != app.ExitUsage || !strings.Contains(errOut, `did you mean "web"?`) {
+	if code, _, errOut := runMain("plan", "--config", spec, "--env-file", filepath.Join(dir, "one.env"), "--only", "wbe"); code != app.ExitUsage || !strings.Contains(errOut, `did you mean "web"?`) {
 		t.Errorf("plan --only wbe: exit %d\n%s", code, errOut)
 	}
 }
