@@ -123,7 +123,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	plan, probs := resolve.Resolve(s, resolve.System(r.std.Env), r.flags.resolveInput(resolve.Run))
 	if probs != nil {
 		reportProblems(r.std.Stderr, path, probs)
-		return ExitProblems
+		return problemsCode(probs)
 	}
 	r.plan = plan
 	// One appstart per spec: a second `appstart run` in a debug shell would
