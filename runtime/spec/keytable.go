@@ -190,8 +190,10 @@ var topKeys = []Key{
 	}},
 	{Name: "patch", Kind: KindTables, field: "Patch", Doc: "managed keys set in a user-owned file", Keys: []Key{
 		{Name: "file", Kind: KindWritable, field: "File", Required: true, Example: `"/app/data/config.ini"`, Doc: "file to patch"},
-		{Name: "format", Kind: KindEnum, field: "Format", Enum: []string{"ini", "dotenv", "json", "yaml"},
-			DefaultDoc: "from the file's extension", Doc: "file format"},
+		{Name: "format", Kind: KindEnum, field: "Format", Enum: []string{"ini", "dotenv", "json", "yaml", "properties"},
+			DefaultDoc: "from the file's extension", Doc: "file format (properties: Java's, keycloak.conf)"},
+		{Name: "dialect", Kind: KindEnum, field: "Dialect", Enum: []string{"raw", "php"}, DefaultDoc: "raw",
+			Doc: "ini only: raw writes values as they are (crudini, Python's configparser); php quotes what parse_ini_file would misread"},
 		{Name: "set", Kind: KindPatchKeys, field: "Set", Example: `{ "mail.host" = "${CLOUDRON_MAIL_SMTP_SERVER}" }`,
 			Doc: "keys written on every start"},
 		{Name: "defaults", Kind: KindPatchKeys, field: "Defaults", Example: `{ "app.secret" = "${APP_SECRET}" }`,

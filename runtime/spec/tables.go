@@ -156,7 +156,9 @@ func (c *checker) pairs(path string, k *Key, v any, dst reflect.Value) {
 					c.errorf(kp, "%s", envNameMsg(name))
 					continue
 				}
-				if k.Kind == KindPatchKeys && (name == "" || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".")) {
+				// A leading "." is ini's top part (".key"): Patch.checkKey
+				// judges it, knowing the format.
+				if k.Kind == KindPatchKeys && (name == "" || name == "." || strings.HasSuffix(name, ".")) {
 					c.errorf(kp, `%q is not a key path: write "section.key" or "a.b.c"`, prefix+name)
 					continue
 				}

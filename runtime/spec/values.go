@@ -167,6 +167,20 @@ const (
 	FormatDotenv Format = "dotenv"
 	FormatJSON   Format = "json"
 	FormatYAML   Format = "yaml"
+	// FormatProperties is Java's .properties (keycloak.conf, application.properties).
+	FormatProperties Format = "properties"
+)
+
+// Dialect is how an ini file's values are written (runtime/patch).
+type Dialect string
+
+// The ini dialects.
+const (
+	// DialectRaw never quotes, as crudini writes and Python's configparser
+	// reads (the default).
+	DialectRaw Dialect = "raw"
+	// DialectPHP quotes a value PHP's parse_ini_file would misread raw.
+	DialectPHP Dialect = "php"
 )
 
 // AutoRestart is supervisord's autorestart.

@@ -59,7 +59,7 @@ func (e *Env) patch(p spec.Patch) (*output, []string, error) {
 			return nil, nil, err
 		}
 	}
-	out, changed, err := patch.Apply(string(p.Format), p.File, in, set, defaults)
+	out, changed, err := patch.Apply(patchFormat(p), p.File, in, set, defaults)
 	if err != nil {
 		// A *patch.SyntaxError already reads "FILE:LINE: cannot parse ...".
 		return nil, nil, err
@@ -75,6 +75,15 @@ func (e *Env) patch(p spec.Patch) (*output, []string, error) {
 	}
 	e.planf("patch %s (%s, owner %s mode %s): %s", p.File, p.Format, ownerString(uid, gid), modeString(mode), strings.Join(changed, ", "))
 	return o, changed, nil
+}
+
+// patchFormat is the runtime/patch format of an entry: an ini file is
+// raw (crudini's way) unless its dialect is php.
+func patchFormat(p spec.Patch) string {
+	if p.Format == spec.FormatINI && p.Dialect != spec.DialectPHP {
+		return patch.INIRaw
+	}
+	return string(p.Format)
 }
 
 // expandKVs expands a patch table's values from the composed environment.
