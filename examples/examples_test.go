@@ -24,7 +24,7 @@ import (
 )
 
 // examples are the directories the check test covers; each has a test of its own.
-var examples = []string{"hello", "nginx-php", "apache", "workers", "mediawiki"}
+var examples = []string{"hello", "nginx-php", "apache", "workers", "mediawiki", "wordpress"}
 
 // stopLimit is the platform's grace between SIGTERM and SIGKILL, with room
 // for a loaded machine: a stop must end well within it. Tests do not assert
@@ -103,7 +103,8 @@ func TestExamplesPassCheck(t *testing.T) {
 			o = e.options(t)
 			o.Argv = []string{"/app/bin/appstart", "plan"}
 			o.Env = append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_POSTGRESQL_HOST=db", "CLOUDRON_POSTGRESQL_PORT=5432",
-				"CLOUDRON_POSTGRESQL_USERNAME=u", "CLOUDRON_POSTGRESQL_PASSWORD=secret-pw-123", "CLOUDRON_POSTGRESQL_DATABASE=d")
+				"CLOUDRON_POSTGRESQL_USERNAME=u", "CLOUDRON_POSTGRESQL_PASSWORD=secret-pw-123", "CLOUDRON_POSTGRESQL_DATABASE=d",
+				"CLOUDRON_MYSQL_HOST=mysql", "CLOUDRON_MYSQL_PORT=3306", "CLOUDRON_MYSQL_USERNAME=u", "CLOUDRON_MYSQL_PASSWORD=secret-pw-123", "CLOUDRON_MYSQL_DATABASE=d")
 			c = harness.Run(t, o)
 			r = c.Wait(startTimeout)
 			if r.ExitCode != 0 || !strings.Contains(r.Stdout, "programs:") || strings.Contains(r.Stdout, "secret-pw-123") {

@@ -219,38 +219,6 @@ func TestWordPress(t *testing.T) {
 	}
 }
 
-// TestWordPressPassesCheck runs `appstart check` in a container laid out
-// like the image, as the Dockerfile's `RUN appstart check` does, and `appstart
-// plan` with the addon's variables: it shows the program and leaves the
-// volume untouched.
-func TestWordPressPassesCheck(t *testing.T) {
-	t.Parallel()
-	harness.RequireCommands(t, "apache2", "php")
-	dir := example{name: "wordpress"}.dir(t)
-	o := harness.Options{
-		Argv:     []string{"/app/bin/appstart", "check"},
-		PkgDir:   dir,
-		Binaries: map[string]string{"/app/bin/appstart": harness.Binary(t)},
-		Mounts:   []harness.Mount{{Source: filepath.Join(dir, "image/etc/wordpress"), Target: "/etc/wordpress"}},
-	}
-	c := harness.Run(t, o)
-	r := c.Wait(startTimeout)
-	if r.ExitCode != 0 || !strings.Contains(r.Stdout, ": ok (") || strings.Contains(r.Stderr, "(warning)") {
-		t.Fatalf("appstart check exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
-	}
-	o.Argv = []string{"/app/bin/appstart", "plan"}
-	o.Env = append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_MYSQL_HOST=mysql", "CLOUDRON_MYSQL_PORT=3306",
-		"CLOUDRON_MYSQL_USERNAME=u", "CLOUDRON_MYSQL_PASSWORD=secret-pw-123", "CLOUDRON_MYSQL_DATABASE=d")
-	c = harness.Run(t, o)
-	r = c.Wait(startTimeout)
-	if r.ExitCode != 0 || !strings.Contains(r.Stdout, "apache") || strings.Contains(r.Stdout, "secret-pw-123") {
-		t.Fatalf("appstart plan exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
-	}
-	if entries, _ := os.ReadDir(c.DataDir()); len(entries) != 0 {
-		t.Errorf("plan wrote to the volume: %v", entries)
-	}
-}
-
 // waitForCount waits until the container's stderr holds substr n times.
 func waitForCount(t *testing.T, c *harness.Container, substr string, n int) {
 	t.Helper()

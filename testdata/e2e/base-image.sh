@@ -20,9 +20,10 @@ CACHE_DIR=${CACHE_DIR:-/var/cache/appstart-e2e}
 # RECIPE changes whenever the steps below change what ends up in the root.
 RECIPE=1
 # The examples' Dockerfiles install nodejs, nginx, php8.2-fpm, php8.2-pgsql,
-# apache2, libapache2-mod-php8.2 and mediawiki; postgresql runs the addon's container
+# apache2, libapache2-mod-php8.2, mediawiki, wordpress and php8.2-mysql;
+# postgresql and mariadb-server run the addons' containers
 # and busybox gives `docker exec` a wget.
-PACKAGES=${PACKAGES:-nodejs,nginx,php-fpm,php-cli,php-pgsql,apache2,libapache2-mod-php,postgresql,postgresql-client,busybox,mediawiki}
+PACKAGES=${PACKAGES:-nodejs,nginx,php-fpm,php-cli,php-pgsql,apache2,libapache2-mod-php,postgresql,postgresql-client,busybox,mediawiki,wordpress,wordpress-theme-twentytwentythree,php-mysql,mariadb-server}
 
 log() { echo "base-image: $*" >&2; }
 die() { log "$*"; exit 1; }
