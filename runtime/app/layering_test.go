@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The import rules of DESIGN.md: an arrow is the only import allowed, so a
+// The import rules of ARCHITECTURE.md: an arrow is the only import allowed, so a
 // newcomer finds each job in one place and leaves stay testable alone. A new
 // package fails this test until it is given its rule here; a rule may come
 // before its package (only the packages go list finds are checked).
@@ -70,7 +70,7 @@ func TestImportRules(t *testing.T) {
 			// in its first element either, like the standard library.
 			if irel, inModule := strings.CutPrefix(imp, "appstart/"); inModule {
 				if !allowed(rules, irel) {
-					t.Errorf("%s imports %s: not allowed by DESIGN.md's arrows", rel, irel)
+					t.Errorf("%s imports %s: not allowed by ARCHITECTURE.md's arrows", rel, irel)
 				}
 				continue
 			}

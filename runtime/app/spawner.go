@@ -14,7 +14,7 @@ import (
 )
 
 // spawner starts programs through the reaper and hands each exit to the
-// supervisor, so the reaper stays the only waiter (DESIGN.md).
+// supervisor, so the reaper stays the only waiter (ARCHITECTURE.md).
 type spawner struct {
 	// launches are the resolved programs by name: how each is made, which
 	// the supervisor never looks at.

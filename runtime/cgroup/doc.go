@@ -29,5 +29,5 @@
 // can point it elsewhere, and it calls this machine's layout "Hybrid"
 // without saying which side holds the memory controller. Its one reusable
 // piece, ParseCgroupFromReaderUnified, rejects lines it does not know and
-// is thirty lines; leaves import only the standard library (DESIGN.md).
+// is thirty lines; leaves import only the standard library (ARCHITECTURE.md).
 package cgroup

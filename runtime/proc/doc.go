@@ -1,5 +1,5 @@
 // Package proc starts processes and is the ONLY caller of wait4 in appstart
-// (DESIGN.md, "One owner of wait4"; rules_test.go enforces it).
+// (ARCHITECTURE.md, "One owner of wait4"; rules_test.go enforces it).
 //
 // One [Reaper] per process owns the pid table and the reap loop. It wakes on
 // SIGCHLD (its own signal.Notify channel) and on a one-second ticker, tini's

@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-// TestOnlyProcWaits enforces DESIGN.md's "One owner of wait4" over every
+// TestOnlyProcWaits enforces ARCHITECTURE.md's "One owner of wait4" over every
 // non-test .go file of the module: no Wait, Run, Output or CombinedOutput on
 // an exec.Cmd or os.Process (they would race the reaper for the exit), and
 // no wait4/waitid outside this package's reaper.go.

@@ -59,7 +59,7 @@ func (c *CommandError) Unwrap() error { return c.Err }
 
 // run runs j as its user: supplementary groups, gid and uid from the
 // container's /etc/group and /etc/passwd, HOME, USER and LOGNAME set
-// (DESIGN.md, "Privilege drop"), in the composed environment, with stdout and
+// (ARCHITECTURE.md, "Privilege drop"), in the composed environment, with stdout and
 // stderr streamed to Env.Output and the last lines kept for the error.
 func (e *Env) run(ctx context.Context, j job) error {
 	if e.Runner == nil {

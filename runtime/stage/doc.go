@@ -42,5 +42,5 @@
 // container's /etc/group and /etc/passwd, HOME, USER and LOGNAME set), with
 // stdout and stderr on one pipe streamed to Output and the last lines kept
 // for the error. Nothing here waits for a process itself: the Reaper owns
-// wait4 (DESIGN.md).
+// wait4 (ARCHITECTURE.md).
 package stage

@@ -14,6 +14,6 @@
 //	err := unix.Exec(path, argv, env)
 //
 // The package imports only the standard library and golang.org/x/sys/unix.
-// It never calls wait4: runtime/proc is the one owner of that (DESIGN.md,
+// It never calls wait4: runtime/proc is the one owner of that (ARCHITECTURE.md,
 // "One owner of wait4").
 package sysx

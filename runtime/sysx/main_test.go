@@ -85,7 +85,7 @@ func printStatusOf(path string, keys ...string) {
 
 // runHelperProcess runs the test binary in role and returns its stdout.
 // Output() is fine here: the test binary has no reaper of its own, and this
-// package has nothing to do with process lifetimes (the rule in DESIGN.md
+// package has nothing to do with process lifetimes (the rule in ARCHITECTURE.md
 // is enforced for non-test code by runtime/proc's rules_test.go).
 func runHelperProcess(t *testing.T, role string, args ...string) string {
 	t.Helper()
