@@ -68,6 +68,11 @@ type Program struct {
 	// group follows StopWait later.
 	StopSignal syscall.Signal
 	StopWait   time.Duration
+	// ShareStopBudget: StopWait is nobody's choice (the spec has no
+	// stopwaitsecs for the program), so in a stop of everything its
+	// SIGKILL comes when its share of what is left of Options.StopBudget
+	// runs out (stop.go), and StopWait only bounds a stop of it alone.
+	ShareStopBudget bool
 
 	// After names the groups that must be ready (or, for a one-shot, done)
 	// before this program starts, and that stop only after it has stopped.

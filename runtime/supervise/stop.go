@@ -20,14 +20,49 @@ func (s *Supervisor) beginStop(p *prog, intent stopIntent) {
 		s.stopDone(p, end{}, Event{Kind: EventExited, Program: p.Name})
 		return
 	}
-	s.emit(Event{Kind: EventStopping, Program: p.Name, Pid: p.pid, Signal: p.StopSignal, Delay: p.StopWait})
+	wait := s.stopWait(p)
+	s.emit(Event{Kind: EventStopping, Program: p.Name, Pid: p.pid, Signal: p.StopSignal, Delay: wait})
 	s.kill(p, p.StopSignal)
 	p.stopSentTo = nil          // a new stop: each stray gets the stop signal once
 	s.sweep(p, p.starts, false) // what already left the group stops with it
-	s.after(p, timerKill, p.StopWait)
+	s.after(p, timerKill, wait)
 	if p.following {
 		s.after(p, timerPidPoll, s.opts.PidPoll)
 	}
+}
+
+// stopWait is how long p gets between its stop signal and SIGKILL. In a
+// stop of everything under a budget, a program without a stopwaitsecs of
+// its own gets an equal share of what is left for the longest chain of
+// programs that stop after it, itself included: with web after app after
+// db and 10 s, web gets 3.3 s; if it ends at once, app gets half of the
+// rest. So the whole stop fits the platform's grace period whatever the
+// order, and a stopwaitsecs someone wrote is kept as written.
+func (s *Supervisor) stopWait(p *prog) time.Duration {
+	sh := s.shut
+	if sh == nil || sh.deadline.IsZero() || !p.ShareStopBudget {
+		return p.StopWait
+	}
+	left := sh.deadline.Sub(s.clock.Now())
+	if left <= 0 {
+		return 0
+	}
+	return min(p.StopWait, left/time.Duration(s.stopDepth(p, 0)))
+}
+
+// stopDepth counts the programs on the longest chain that stops from p on:
+// p, then what p comes after, and so on (the after graph has no cycles;
+// depth bounds the walk all the same).
+func (s *Supervisor) stopDepth(p *prog, depth int) int {
+	best := 0
+	if depth < len(s.progs) {
+		for _, q := range s.progs {
+			if q != p && slices.Contains(p.After, q.group()) {
+				best = max(best, s.stopDepth(q, depth+1))
+			}
+		}
+	}
+	return 1 + best
 }
 
 // kill signals p's process group, or the followed daemon itself (its group
@@ -109,6 +144,9 @@ func (s *Supervisor) stopDone(p *prog, e end, ev Event) {
 // advanceShutdown, as their dependents finish.
 func (s *Supervisor) beginShutdown(sh *shutdown) {
 	s.shut = sh
+	if s.opts.StopBudget > 0 {
+		sh.deadline = s.clock.Now().Add(s.opts.StopBudget)
+	}
 	s.holding = false
 	s.emit(Event{Kind: EventShutdown, Signal: sh.sig, Program: progName(sh.prog), Detail: sh.reason})
 	for _, w := range s.waiters {

@@ -33,6 +33,11 @@ type Options struct {
 	PidPoll      time.Duration // liveness poll of a followed daemon; 0: 100ms
 	PidFileWait  time.Duration // for the daemon's pid file to name a live pid; 0: 10s
 	KillWait     time.Duration // for an exit after SIGKILL before giving up; 0: 5s
+	// StopBudget is how long a stop of everything may take in all (the
+	// platform's ~10 s between SIGTERM and SIGKILL): the programs that
+	// ShareStopBudget share it along the stop order. 0: no budget, each
+	// program waits its StopWait.
+	StopBudget time.Duration
 	// EventFlushWait bounds how long Run waits, once everything has
 	// stopped, for the queued events to be written; 0: 2s.
 	EventFlushWait time.Duration
@@ -135,6 +140,8 @@ type shutdown struct {
 	// fromExit: take the code from prog's end once it is stopped (an
 	// unhealthy program that the stop itself ends).
 	fromExit bool
+	// deadline is when Options.StopBudget runs out; zero without one.
+	deadline time.Time
 }
 
 // New checks the programs and returns a supervisor for them; Run starts it.
