@@ -2,7 +2,7 @@
 # The start.sh appstart.toml replaces: what a Cloudron MediaWiki package runs
 # as its CMD (bash, gosu, supervisord). Kept for the comparison in README.md
 # and `make bench` (BenchmarkMediaWikiStart); the image runs appstart. It uses
-# the same files on the volume, so either can start a volume the other made.
+# the same file names on the volume as appstart.toml.
 set -euo pipefail
 
 # Directories on the read-only root; pid files and the socket of the last run.
