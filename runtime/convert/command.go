@@ -2,6 +2,7 @@ package convert
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -49,15 +50,18 @@ func (cv *converter) command(p *program, o *option, e expansion) {
 		comments = append(comments, "supervisord runs a command without a shell, so it passed "+shell+" on as a word;",
 			"this is a /bin/sh -c line instead, as the command was written for: check it")
 		p.set("command", quote(e.refs.renderShell(oneLine(e.text))), comments...)
+	} else if split := splitRefs(e.refs, w.unquoted); len(split) > 0 {
+		// supervisord expanded %(ENV_X)s first and split the line after:
+		// an empty X vanished and "--log-level debug" gave two words. An
+		// argv array would pass ${X} as one word, so this is a shell line
+		// with X unquoted (set -f: supervisord never expanded globs).
+		comments = append(comments, "${"+strings.Join(split, "}, ${")+"} unquoted, as supervisord split it: an empty value vanishes,",
+			"a value with blanks gives several words (quotes inside a value are not re-read, as shlex did)")
+		p.set("command", quote("set -f; exec "+shellWords(argv, e.refs, w.unquoted)), comments...)
 	} else {
 		elems := make([]string, len(argv))
 		for i, a := range argv {
 			elems[i] = quote(e.refs.render(a))
-		}
-		for _, r := range w.unquoted {
-			if v, _ := e.refs.ref(r); v != "APPSTART_INSTANCE" && v != "HOSTNAME" {
-				comments = append(comments, "${"+v+"} is one argument here; supervisord split its value at blanks")
-			}
 		}
 		p.set("command", "["+strings.Join(elems, ", ")+"]", comments...)
 	}
@@ -97,4 +101,62 @@ func oneLine(s string) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// splitRefs names the variables supervisord split at blanks: those of the
+// placeholders that stood outside quotes, but for appstart's own
+// APPSTART_INSTANCE and HOSTNAME, which hold no blank.
+func splitRefs(r refs, unquoted []rune) []string {
+	var names []string
+	for _, c := range unquoted {
+		if v, _ := r.ref(c); v != "APPSTART_INSTANCE" && v != "HOSTNAME" && !slices.Contains(names, v) {
+			names = append(names, v)
+		}
+	}
+	return names
+}
+
+// shellWords writes argv as a /bin/sh line: literal text single-quoted
+// where it needs it, a placeholder that stood outside quotes as a bare
+// ${X} (split by the shell), one inside quotes as "${X}" (one word).
+func shellWords(argv []string, r refs, unquoted []rune) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		var b, lit strings.Builder
+		flush := func() {
+			if lit.Len() > 0 {
+				b.WriteString(shellQuote(lit.String()))
+				lit.Reset()
+			}
+		}
+		for _, c := range a {
+			v, isRef := r.ref(c)
+			switch {
+			case !isRef:
+				lit.WriteRune(c)
+				continue
+			case slices.Contains(unquoted, c):
+				flush()
+				b.WriteString("${" + v + "}")
+			default:
+				flush()
+				b.WriteString(`"${` + v + `}"`)
+			}
+		}
+		flush()
+		if b.Len() == 0 {
+			b.WriteString("''")
+		}
+		out[i] = b.String()
+	}
+	return strings.Join(out, " ")
+}
+
+// shellQuote leaves a word of safe characters bare and single-quotes any
+// other.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -74,10 +74,13 @@ func (e *Error) Error() string {
 //	`)}}, convert.Options{})
 //	// out (after a header comment):
 //	// [programs.web]
-//	// # ${PORT} is one argument here; supervisord split its value at blanks
-//	// command = ["/usr/bin/node", "/app/code/server.js", "--port", "${PORT}"]
+//	// # ${PORT} unquoted, as supervisord split it: an empty value vanishes,
+//	// # a value with blanks gives several words (quotes inside a value are not re-read, as shlex did)
+//	// command = "set -f; exec /usr/bin/node /app/code/server.js --port ${PORT}"
 //	// user = "cloudron"
 //	// autorestart = "always"
+//	// # supervisord stayed up with nothing running when this program went FATAL (startretries used up);
+//	// # appstart exits instead (on_fatal = "stop", the default), so the platform restarts the container
 //
 // Warnings (input that converts but deserves a look, such as a key
 // supervisord does not know) come back as "file:line: message" strings,
@@ -209,6 +212,7 @@ func (cv *converter) run(c *config) {
 		}
 	}
 	cv.order()
+	cv.finish()
 	for _, p := range cv.programs {
 		cv.checkEnv(p.sect.pos, p.envs, p.env)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"appstart/runtime/spec"
 )
 
 func convertString(t *testing.T, name, conf string, opt Options) (string, []string, error) {
@@ -74,6 +76,7 @@ func TestPriorityTiers(t *testing.T) {
 command=db
 user=cloudron
 priority=1
+startsecs=10
 [program:cache]
 command=cache
 user=cloudron
@@ -96,16 +99,31 @@ user=cloudron
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"[programs.web]\ncommand = [\"web\"]\nuser = \"cloudron\"\n# priority=3: supervisord started priority 1 (db, cache) first; after also waits until it is ready\nafter = [\"db\", \"cache\"]\n",
-		"[programs.default]\ncommand = [\"d\"]\nuser = \"cloudron\"\n# priority=999: supervisord started priority 3 (web) first; after also waits until it is ready\nafter = [\"web\"]\n",
-		"# priority=2: not carried: the program does not start on its own\n",
+		// after waits for db's startsecs: the serial start is said, in seconds.
+		"# priority=3: supervisord started priority 1 (db, cache) first but did not wait for it; after waits until it is ready,\n" +
+			"# so starts are serial: this one starts 10s or more after the first",
+		"after = [\"db\", \"cache\"]\n\n# [program:default]",
+		"# priority=999: supervisord started priority 3 (web) first but did not wait for it; after waits until it is ready,\n" +
+			"# so starts are serial: this one starts 11s or more after the first",
+		// autostart=false keeps its priority for the stop order (wger: clients before postgres).
+		"autostart = false\n# supervisord kept the other programs running when manual went FATAL (startretries used up): so does this;\n" +
+			"# on_fatal = \"stop\" (appstart's default) would stop the container instead, so the platform restarts it\non_fatal = \"ignore\"\n" +
+			"# priority=2: supervisord stopped it before priority 1 (db, cache); after keeps that stop order, and when it is started it waits until they are ready\n" +
+			"after = [\"db\", \"cache\"]\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks\n%s\n--- output\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "[programs.db]\ncommand = [\"db\"]\nuser = \"cloudron\"\nafter") {
-		t.Errorf("the lowest priority must come after nothing:\n%s", out)
+	s, err := spec.Parse("a.toml", []byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Program("db").After; len(got) != 0 {
+		t.Errorf("the lowest priority must come after nothing: %v", got)
+	}
+	if got := s.Program("manual"); got.AutoStart || strings.Join(got.After, ",") != "db,cache" {
+		t.Errorf("manual: autostart %v, after %v; want false, [db cache] (stopped before them)", got.AutoStart, got.After)
 	}
 }
 

@@ -29,10 +29,13 @@ stdout_logfile_maxbytes=0
 	//
 	// # [program:web] from supervisord.conf:2
 	// [programs.web]
-	// # ${PORT} is one argument here; supervisord split its value at blanks
-	// command = ["/usr/bin/node", "/app/code/server.js", "--port", "${PORT}"]
+	// # ${PORT} unquoted, as supervisord split it: an empty value vanishes,
+	// # a value with blanks gives several words (quotes inside a value are not re-read, as shlex did)
+	// command = "set -f; exec /usr/bin/node /app/code/server.js --port ${PORT}"
 	// user = "cloudron"
 	// autorestart = "always"
+	// # supervisord stayed up with nothing running when this program went FATAL (startretries used up);
+	// # appstart exits instead (on_fatal = "stop", the default), so the platform restarts the container
 	// 0 warnings
 }
 
@@ -67,4 +70,6 @@ stopasgroup=true
 	// # no user=: supervisord ran it as its own user, root; appstart's default is cloudron.
 	// # Keep root only if the program needs it (a port below 1024, or it drops privileges itself).
 	// user = "root"
+	// # supervisord stayed up with nothing running when this program went FATAL (startretries used up);
+	// # appstart exits instead (on_fatal = "stop", the default), so the platform restarts the container
 }

@@ -23,6 +23,9 @@ type program struct {
 	env        []pair   // its own environment=
 	after      []string
 	afterNote  string
+	startsecs  int  // supervisord's, default 1: how long after waits for it
+	redirect   bool // redirect_stderr=true
+	start      int  // seconds after the first start that after makes it wait, at least
 	seen       map[string]bool // notes already written
 }
 
@@ -77,7 +80,7 @@ func (cv *converter) program(s *section, kind, name string) *program {
 		cv.fail(s.pos, "[%s]: invalid program name %q (supervisord refuses blanks, \":\" and \"/\")", s.name, orig)
 		return nil
 	}
-	p := &program{name: tomlName(orig), orig: orig, kind: kind, sect: s, priority: 999, autostart: true, seen: map[string]bool{}}
+	p := &program{name: tomlName(orig), orig: orig, kind: kind, sect: s, priority: 999, autostart: true, startsecs: 1, seen: map[string]bool{}}
 	if p.name != orig {
 		p.note("program:%s is named %s here: appstart names hold letters, digits, _, - and . only", orig, p.name)
 	}
@@ -248,6 +251,9 @@ func (cv *converter) option(p *program, o *option, sc scope) {
 	case "startsecs", "startretries", "stopwaitsecs":
 		if n, ok := number(0); ok {
 			p.set(o.name, itoa(n))
+			if o.name == "startsecs" {
+				p.startsecs = n
+			}
 		}
 	case "exitcodes":
 		codes, err := parseExitcodes(o.value)
@@ -281,7 +287,7 @@ func (cv *converter) option(p *program, o *option, sc scope) {
 		p.note("%s: appstart sets no umask per program; wrap the command (sh -c 'umask %s; exec ...') if it matters", shown(o), o.value)
 	case "redirect_stderr":
 		if b, ok := boolean(); ok && b {
-			p.note("%s: appstart passes stderr to its own stderr; both reach the container log", shown(o))
+			p.redirect = true // the note depends on how many programs run (finish)
 		}
 	case "stdout_logfile", "stderr_logfile":
 		if e, ok := expanded(); ok {
