@@ -23,9 +23,9 @@ type program struct {
 	env        []pair   // its own environment=
 	after      []string
 	afterNote  string
-	startsecs  int  // supervisord's, default 1: how long after waits for it
-	redirect   bool // redirect_stderr=true
-	start      int  // seconds after the first start that after makes it wait, at least
+	startsecs  int             // supervisord's, default 1: how long after waits for it
+	redirect   bool            // redirect_stderr=true
+	start      int             // seconds after the first start that after makes it wait, at least
 	seen       map[string]bool // notes already written
 }
 
