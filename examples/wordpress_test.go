@@ -117,6 +117,7 @@ func TestWordPress(t *testing.T) {
 		t.Fatalf("GET %s (public) lacks the post:\n%.3000s", postPath, body)
 	}
 	screenshot(t, c, wpOrigin+postPath)
+	t.Logf("memory: %s", cgroupPeak(c))
 	stop(t, c)
 
 	// 2. Restart over the same volume: no second install, the same secrets,
@@ -217,6 +218,19 @@ func TestWordPress(t *testing.T) {
 	if got := keysDigest(t, c.DataDir()); got != keys {
 		t.Fatalf("the keys changed over the restarts")
 	}
+}
+
+// cgroupPeak is the container's peak memory use as its cgroup counts it
+// (Apache, mod_php and WordPress; the database is outside), for the log.
+func cgroupPeak(c *harness.Container) string {
+	cg := c.Cgroup()
+	for _, f := range []string{"memory.peak", "memory.max_usage_in_bytes"} {
+		if b, err := os.ReadFile(filepath.Join(cg.Memory, f)); err == nil {
+			n, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+			return fmt.Sprintf("cgroup peak %d MiB (%s)", n>>20, f)
+		}
+	}
+	return "no peak counter in " + cg.Memory
 }
 
 // waitForCount waits until the container's stderr holds substr n times.
