@@ -212,6 +212,7 @@ func TestDeriveDockerfiles(t *testing.T) {
 		"nginx-php": {"nginx", "php8.2-fpm", "php8.2-pgsql"},
 		"apache":    {"apache2", "libapache2-mod-php8.2"},
 		"workers":   {"nodejs"},
+		"redmine":   {"redmine", "redmine-pgsql", "puma", "git", "curl", "ca-certificates"},
 		"wordpress": {"wordpress", "wordpress-theme-twentytwentythree", "apache2", "libapache2-mod-php8.2", "php8.2-mysql"},
 	}
 	for _, name := range examples {

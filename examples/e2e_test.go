@@ -70,7 +70,7 @@ func TestE2EExamples(t *testing.T) {
 
 	cases := map[string]func(*testing.T, e2eEnv) e2eCase{
 		"hello": helloE2E, "nginx-php": nginxPHPE2E, "apache": apacheE2E, "workers": workersE2E,
-		"mediawiki": mediawikiE2E, "wordpress": wordpressE2E,
+		"mediawiki": mediawikiE2E, "wordpress": wordpressE2E, "redmine": redmineE2E,
 	}
 	var sum e2eSummary
 	start := time.Now()

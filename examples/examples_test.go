@@ -24,7 +24,7 @@ import (
 )
 
 // examples are the directories the check test covers; each has a test of its own.
-var examples = []string{"hello", "nginx-php", "apache", "workers", "mediawiki", "wordpress"}
+var examples = []string{"hello", "nginx-php", "apache", "workers", "mediawiki", "wordpress", "redmine"}
 
 // stopLimit is the platform's grace between SIGTERM and SIGKILL, with room
 // for a loaded machine: a stop must end well within it. Tests do not assert

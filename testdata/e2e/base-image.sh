@@ -24,6 +24,10 @@ RECIPE=1
 # postgresql and mariadb-server run the addons' containers
 # and busybox gives `docker exec` a wget.
 PACKAGES=${PACKAGES:-nodejs,nginx,php-fpm,php-cli,php-pgsql,apache2,libapache2-mod-php,postgresql,postgresql-client,busybox,mediawiki,wordpress,wordpress-theme-twentytwentythree,php-mysql,mariadb-server}
+# Installed after debootstrap, once a preseed answers their questions:
+# redmine's postinst would make its database through dbconfig-common (and
+# fail, no server running in the chroot), which would fail debootstrap.
+LATE_PACKAGES=${LATE_PACKAGES:-redmine redmine-pgsql puma git curl ca-certificates}
 
 log() { echo "base-image: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -61,7 +65,7 @@ if [ -z "${MIRROR:-}" ]; then
 	[ -n "$MIRROR" ] || die "no apt source for $SUITE in /etc/apt/sources.list(.d): set MIRROR"
 fi
 
-KEY=$(printf '%s\n' "recipe=$RECIPE" "suite=$SUITE" "packages=$PACKAGES" | sha256sum | cut -c1-16)
+KEY=$(printf '%s\n' "recipe=$RECIPE" "suite=$SUITE" "packages=$PACKAGES" "late=$LATE_PACKAGES" | sha256sum | cut -c1-16)
 TAG="$IMAGE:$KEY"
 TARBALL="$CACHE_DIR/rootfs-$SUITE-$KEY.tar"
 
@@ -108,6 +112,15 @@ if [ ! -s "$TARBALL" ]; then
 	# apt-get in a derived image) starts a daemon behind appstart's back.
 	printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 	chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+
+	if [ -n "$LATE_PACKAGES" ]; then
+		log "apt-get install $LATE_PACKAGES in the root"
+		cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+		echo 'redmine redmine/instances/default/dbconfig-install boolean false' | chroot "$ROOT" debconf-set-selections
+		chroot "$ROOT" apt-get update >&2
+		# shellcheck disable=SC2086 # a list of package names
+		DEBIAN_FRONTEND=noninteractive chroot "$ROOT" apt-get install -y --no-install-recommends $LATE_PACKAGES >&2
+	fi
 
 	# The platform's app user, as the examples' Dockerfiles make it.
 	chroot "$ROOT" groupadd -g 1000 cloudron >&2
