@@ -250,7 +250,8 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 		r.spawn.launches[p.Name] = p.Launch
 		sps[i] = p.Program
 	}
-	sup, err := supervise.New(sps, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.event, Hold: true})
+	sup, err := supervise.New(sps, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.event, Hold: true,
+		StopBudget: r.spec.StopTimeout}) // one budget for the whole stop, shared along the stop order (issue 16)
 	if err != nil {
 		return err
 	}

@@ -184,7 +184,7 @@ func (p *Plan) bindOne(sp spec.Program, base *environ.Env, u ident.User, i, n in
 			Name: name, Group: sp.Name,
 			AutoStart: sp.AutoStart, AutoRestart: sp.AutoRestart, ExitCodes: sp.ExitCodes,
 			StartSecs: sp.StartSecs, StartRetries: sp.StartRetries,
-			StopSignal: sp.StopSignal, StopWait: sp.StopWaitSecs,
+			StopSignal: sp.StopSignal, StopWait: sp.StopWaitSecs, ShareStopBudget: sp.StopWaitShared,
 			After: sp.After, ReadyTimeout: sp.ReadyTimeout,
 			OnUnhealthy: sp.OnUnhealthy, OnFatal: sp.OnFatal,
 			Forward: sp.Forward, PidFile: sp.PidFile,

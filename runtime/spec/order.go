@@ -24,15 +24,27 @@ func (s *Spec) checkOrder(c *checker) {
 		}
 		return
 	}
+	if s.StopTimeout > gracePeriod {
+		c.warnf("stop_timeout", "%v is more than the %v the platform waits before SIGKILL: what is still running then is killed",
+			s.StopTimeout, gracePeriod)
+	}
+	// Only what an author wrote can overrun: the programs without a
+	// stopwaitsecs share what is left of stop_timeout (runtime/supervise).
 	chain, total := s.longestStop()
-	if total > gracePeriod && len(chain) > 0 {
-		steps := make([]string, len(chain))
-		for i, n := range chain {
-			steps[i] = fmt.Sprintf("%s %v", n, s.Program(n).StopWaitSecs)
+	if limit := min(s.StopTimeout, gracePeriod); total > limit && len(chain) > 0 {
+		steps := make([]string, 0, len(chain))
+		first := ""
+		for _, n := range chain {
+			if p := s.Program(n); !p.StopWaitShared {
+				steps = append(steps, fmt.Sprintf("%s %v", n, p.StopWaitSecs))
+				if first == "" {
+					first = n
+				}
+			}
 		}
-		c.warnf(joinKey("programs", chain[0])+".stopwaitsecs",
+		c.warnf(joinKey("programs", first)+".stopwaitsecs",
 			"stopping can take %v (%s, in stop order), more than the %v the platform waits before SIGKILL: lower stopwaitsecs",
-			total, strings.Join(steps, " then "), gracePeriod)
+			total, strings.Join(steps, " then "), limit)
 	}
 }
 
@@ -107,7 +119,11 @@ func (s *Spec) longestStop() ([]string, time.Duration) {
 				best, next[n] = c, d
 			}
 		}
-		memo[n] = p.StopWaitSecs + best
+		own := p.StopWaitSecs
+		if p.StopWaitShared {
+			own = 0 // it takes its share of what the others leave
+		}
+		memo[n] = own + best
 		return memo[n]
 	}
 	var top string

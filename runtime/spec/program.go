@@ -39,6 +39,10 @@ type Program struct {
 	StartRetries int
 	StopSignal   syscall.Signal
 	StopWaitSecs time.Duration
+	// StopWaitShared: stopwaitsecs is not written, so StopWaitSecs is the
+	// spec's StopTimeout, and in a stop of everything the program gets a
+	// share of that budget along the stop order instead.
+	StopWaitShared bool
 	// After names programs (by their Name) started and ready before this
 	// one; they stop after it.
 	After []string
@@ -79,6 +83,9 @@ func (p *Program) check(c *checker, at string, s *Spec) {
 	c.owner(&p.User)
 	if !c.written[at+".log_prefix"] {
 		p.LogPrefix = p.Name
+	}
+	if !c.written[at+".stopwaitsecs"] {
+		p.StopWaitSecs, p.StopWaitShared = s.StopTimeout, true
 	}
 	c.checkEnvironment(at+".environment", p.Environment)
 	if p.HealthCheck != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"time"
 
 	"appstart/runtime/manifest"
 
@@ -56,6 +57,10 @@ type Spec struct {
 	// OnUpgrade.
 	Upgrades []Upgrade
 	OnStart  []OnStart
+	// StopTimeout is the stop budget: how long stopping every program may
+	// take in all, shared along the stop order by the programs without a
+	// stopwaitsecs (Program.StopWaitShared).
+	StopTimeout time.Duration
 	// Programs and Tasks are sorted by name.
 	Programs []Program
 	Tasks    []Task
