@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"appstart/runtime/harness"
 )
@@ -115,4 +116,42 @@ func TestRemoveUnderAppData(t *testing.T) {
 	if after := snapshot(t, c); after != before {
 		t.Errorf("remove followed the link:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
+}
+
+// Issue 15 item 6: a password a patch writes into the env_file reaches the
+// program in the same start (the old order read the file before the patch:
+// the program saw the previous start's value until the next restart).
+func TestEnvFileAfterPatchReachesProgram(t *testing.T) {
+	spec := `user = "cloudron"
+env_file = ["/app/data/env"]
+[[patch]]
+file = "/app/data/env"
+format = "dotenv"
+set = { DB_PASSWORD = "${CLOUDRON_POSTGRESQL_PASSWORD}" }
+[[dirs]]
+path = "/run/app"
+[programs.app]
+command = "echo \"$DB_PASSWORD\" > /run/app/seen; exec sleep infinity"
+`
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "env"), []byte("DB_PASSWORD=old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(filepath.Join(data, "env"), harness.DefaultUID, harness.DefaultGID); err != nil {
+		t.Fatal(err)
+	}
+	c := container(t, spec, func(o *harness.Options) {
+		o.DataDir = data
+		o.Env = append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_POSTGRESQL_PASSWORD=rotated")
+	})
+	var seen string
+	waitFor(t, "/run/app/seen written", 20*time.Second, func() (bool, string) {
+		b, err := os.ReadFile(c.HostPath("/run/app/seen"))
+		seen = string(b)
+		return err == nil && strings.HasSuffix(seen, "\n"), c.Stderr()
+	})
+	if seen != "rotated\n" {
+		t.Errorf("the program saw DB_PASSWORD=%q on the first start after the rotation, want \"rotated\"", seen)
+	}
+	stopped(t, c)
 }
