@@ -68,6 +68,8 @@ func parseFilter(name, arg string, hasArg bool) (filter, string) {
 	f := filter{name: name}
 	_, isArith := arithmetic[name]
 	switch {
+	case !isArith && name != "sha256" && (name == "" || !templates.ValidEscape(name)):
+		return f, fmt.Sprintf("unknown filter %q", name)
 	case isArith && !hasArg:
 		return f, fmt.Sprintf("filter %q needs a number: write |%s:N", name, name)
 	case isArith:
@@ -81,9 +83,6 @@ func parseFilter(name, arg string, hasArg bool) (filter, string) {
 		f.arg = n
 	case hasArg:
 		return f, fmt.Sprintf("filter %q takes no :%s", name, arg)
-	case name == "sha256", name != "" && templates.ValidEscape(name):
-	default:
-		return f, fmt.Sprintf("unknown filter %q", name)
 	}
 	return f, ""
 }

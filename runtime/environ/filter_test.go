@@ -96,6 +96,7 @@ func TestExpandFilters(t *testing.T) {
 		{"${MB|div:0}", `bad expression at byte 4: filter div:0 divides by zero in ${MB|div:0}`},
 		{"${MB|sub}", `bad expression at byte 4: filter "sub" needs a number: write |sub:N in ${MB|sub}`},
 		{"${MB|sub:-1}", `bad expression at byte 4: filter "sub" needs a number: write |sub:N in ${MB|sub}`},
+		{"${MB|precent:80}", `bad expression at byte 4: unknown filter "precent" in ${MB|precent:80} (known: none, php, json, yaml, shell, xml, url, sha256, add:N, sub:N, mul:N, div:N, percent:N, min:N, max:N)`},
 		{"${MB|sha256:1}", `bad expression at byte 4: filter "sha256" takes no :1 in ${MB|sha256:1}`},
 		{"${MB|url:+x}", `bad expression at byte 0: ${MB|...:+...}: a filter has no use before :+, which never writes MB's value (filter inside the word instead)`},
 	}

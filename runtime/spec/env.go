@@ -1,6 +1,10 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+
+	"appstart/runtime/environ"
+)
 
 // checkEnv checks the [env], [env_defaults] and env_file parts: the
 // expressions in values, and that overridable names something the spec
@@ -53,6 +57,12 @@ func (s *Spec) managedNames() map[string]string {
 func (c *checker) checkExpr(key, s string) {
 	if msg := exprMsg(s); msg != "" {
 		c.errorf(key, "%s", msg)
+		return
+	}
+	// What follows the name (filters, :- :+ - +) is judged by environ's own
+	// parser, so check refuses an expression a start would (${X|bogus}).
+	if _, err := environ.Refs(s); err != nil {
+		c.errorf(key, "%q: %v", s, err)
 	}
 }
 
