@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,5 +247,32 @@ func TestNonRootStartSaysWhy(t *testing.T) {
 	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "appstart starts as root and drops privileges itself") ||
 		!strings.Contains(r.Stderr, "--user") {
 		t.Errorf("exit %d, want non-zero and the reason:\n%s", r.ExitCode, r.Stderr)
+	}
+}
+
+// Two programs joined by after, with default settings, share the one stop
+// budget (stop_timeout, the platform's 10 s) instead of 10 s each: check
+// no longer warns about a stopwaitsecs nobody wrote, and a stop of two
+// programs that ignore SIGTERM ends within the budget (the old binary
+// waited 10 s for each, 20 s in all, past the platform's SIGKILL).
+func TestStopBudgetSharedByDefault(t *testing.T) {
+	spec := `user = "root"
+[programs.db]
+command = "trap '' TERM; echo db up; while :; do sleep 0.05; done"
+[programs.web]
+command = "trap '' TERM; echo web up; while :; do sleep 0.05; done"
+after = ["db"]
+`
+	c := container(t, spec, nil)
+	c.WaitForOutput("web | web up", 10*time.Second)
+	if r := as(c, "check"); r.ExitCode != 0 || strings.Contains(r.Stderr+r.Stdout, "stopping can take") {
+		t.Errorf("check of two default programs joined by after: exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	start := time.Now()
+	c.Signal(syscall.SIGTERM)
+	r := c.Wait(30 * time.Second)
+	took := time.Since(start)
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "stopping web (SIGTERM, up to 5s)") || took > 13*time.Second {
+		t.Errorf("stop took %v, exit %d; want web to get half of the 10s budget, the whole within it, and exit 0:\n%s", took, r.ExitCode, r.Stderr)
 	}
 }
