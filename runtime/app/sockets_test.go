@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"appstart/runtime/harness"
+	"appstart/runtime/harness/skip"
 )
 
 // sockServer is a real consumer of a handed socket: python3 takes it from
@@ -82,6 +84,60 @@ startsecs = 0
 	fi, err := os.Stat(c.HostPath("/run/app/fcgi.sock"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("fcgi.sock: %v %v, want mode 0600", fi, err)
+	}
+	stopped(t, c)
+}
+
+// asgiApp answers every request with the pid of the daphne serving it.
+const asgiApp = `import os
+async def application(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": ("daphne pid %d\n" % os.getpid()).encode()})
+`
+
+// Issue 15 item 7 with DJAC's real consumer: Debian's daphne serving ASGI
+// on the socket appstart hands it as fd 0 (`daphne --fd 0`, supervisord's
+// [fcgi-program]), two instances on the one socket; after `appstart
+// restart` the new daphne processes serve on the same socket.
+func TestDaphneOnHandedSocket(t *testing.T) {
+	if out, err := exec.Command("/usr/bin/python3", "-c", "import daphne").CombinedOutput(); err != nil {
+		skip.OrFail(t, "no python3-daphne: %s", out)
+	}
+	spec := `user = "cloudron"
+[[dirs]]
+path = "/run/app"
+[programs.asgi]
+command = ["/usr/bin/python3", "-m", "daphne", "--fd", "0", "app:application"]
+directory = "/app/pkg"
+socket = "tcp://127.0.0.1:8000"
+socket_fd = "stdin"
+instances = "2"
+`
+	c := container(t, spec, func(o *harness.Options) { o.Pkg["app.py"] = asgiApp })
+	// daphne's fd endpoint is TCP (twisted's fd:fileno=0 defaults to
+	// AF_INET), so the client runs inside the container's network.
+	get := func() string {
+		t.Helper()
+		var body string
+		waitFor(t, "daphne answering", 30*time.Second, func() (bool, string) {
+			r := c.Exec("/usr/bin/python3", "-c", "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8000/', timeout=10).read().decode(), end='')")
+			body = r.Stdout
+			return r.ExitCode == 0, r.Stderr + c.Stderr()
+		})
+		return body
+	}
+	before := get()
+	if !strings.HasPrefix(before, "daphne pid ") {
+		t.Fatalf("answer %q", before)
+	}
+	if r := c.Exec("/app/bin/appstart", "restart", "asgi:1", "asgi:2"); r.ExitCode != 0 {
+		t.Fatalf("restart: %d %s", r.ExitCode, r.Stderr)
+	}
+	after := get()
+	if !strings.HasPrefix(after, "daphne pid ") || after == before {
+		t.Errorf("after the restart: %q (before: %q), want a new daphne's answer", after, before)
 	}
 	stopped(t, c)
 }
