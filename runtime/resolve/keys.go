@@ -42,6 +42,9 @@ func usersOf(s *spec.Spec) []keyedUser {
 	}
 	for _, p := range s.Programs {
 		add("programs."+p.Name+".user", p.User)
+		if p.Socket != "" { // the socket's file is given to it when appstart binds it
+			add("programs."+p.Name+".socket_owner", p.SocketOwner)
+		}
 	}
 	return out
 }
