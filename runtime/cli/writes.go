@@ -12,15 +12,18 @@ import (
 	"time"
 
 	"appstart/runtime/app"
+	"appstart/runtime/spec"
 )
 
 func writesCmd() command {
 	return command{name: "writes", summary: "list files changed outside /run, /tmp and /app/data (what a read-only root refuses)", run: writesMain}
 }
 
-// writesSkip are the places a package may write (or that are not files):
-// what `writes` looks for is everything else, which a read-only root refuses.
-var writesSkip = []string{"/proc", "/sys", "/dev", "/run", "/tmp", "/app/data"}
+// writesSkip are the places a package may write (spec.DefaultWritable; a
+// manifest's persistentDirs are volumes, which the walk never enters) and
+// those that are not files: what `writes` looks for is everything else,
+// which a read-only root refuses.
+var writesSkip = append([]string{"/proc", "/sys", "/dev"}, spec.DefaultWritable...)
 
 // writesMain lists files changed outside /run, /tmp and /app/data since the
 // container started (or --since ago): the check before an app meets a
