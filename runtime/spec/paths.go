@@ -92,6 +92,11 @@ func under(p string, tops ...string) bool {
 // onReadOnlyRoot explains why p cannot be written and where to put it:
 // /etc/app/config.php -> /run/app/config.php.
 func onReadOnlyRoot(p string) string {
+	if top, _, _ := strings.Cut(strings.TrimPrefix(p, "/app/"), "/"); strings.HasPrefix(p, "/app/") && top != "code" && top != "pkg" {
+		// /app/pgdata/x: a persistent directory of the package's own.
+		return fmt.Sprintf("%q is on the read-only root: write under /run, /tmp or /app/data, or list %q in CloudronManifest.json's persistentDirs (or the spec's writable) to keep it as a volume of its own",
+			p, "/app/"+top)
+	}
 	rest := strings.TrimPrefix(p, "/")
 	if _, after, ok := strings.Cut(rest, "/"); ok {
 		rest = after

@@ -30,7 +30,8 @@ func TestConvPaths(t *testing.T) {
 		{in: "/runner/x", wantErr: "read-only root"},
 		{in: "/etc/app/config.php", wantErr: `(e.g. "/run/app/config.php")`},
 		{in: "/", wantErr: "read-only root"},
-		{in: "/app/pgdata/x", wantErr: "read-only root"},
+		{in: "/app/pgdata/x", wantErr: `list "/app/pgdata" in CloudronManifest.json's persistentDirs`},
+		{in: "/app/code/x", wantErr: `(e.g. "/run/code/x")`}, // the image's own code gets no such hint
 	})
 	withPg := func(v any) (any, string) { return convWritable(v, append(DefaultWritable, "/app/pgdata")) }
 	checkConv(t, "writable with a persistent dir", withPg, []convCase{
