@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"appstart/runtime/harness"
+	"golang.org/x/sys/unix"
 )
 
 // Issue 16: operating a running app the way supervisorctl, docker and
@@ -200,18 +201,8 @@ startretries = 1
 // APPSTART_PROGRESS brings the delay (1 s by default) down to what the walk
 // surely takes on any machine.
 func TestLongStagePrintsProgress(t *testing.T) {
-	data := t.TempDir()
-	for d := range 100 {
-		dir := filepath.Join(data, fmt.Sprintf("d%03d", d))
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for f := range 1000 {
-			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%04d", f)), nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	data := tmpfsDir(t)
+	makeTree(t, data, 100, 1000)
 	spec := `user = "cloudron"
 [[chown]]
 path = "/app/data"
@@ -234,6 +225,62 @@ command = "trap 'exit 0' TERM; echo web up; while :; do sleep 0.05; done"
 	}
 	if !strings.Contains(r.Stderr, "appstart: on_start: still running after") {
 		t.Errorf("a command stage running past the delay said nothing:\n%s", r.Stderr)
+	}
+}
+
+// On a terminal the progress is one live counter, rewritten in place
+// ("\r" and erase-line), ended by the final count on its own line.
+// appstart runs under script(1) for a terminal, not as PID 1 here, and
+// stops after the chown stage (--until).
+func TestLongStageLiveCounterOnATerminal(t *testing.T) {
+	harness.RequireCommands(t, "script")
+	data := tmpfsDir(t)
+	makeTree(t, data, 20, 1000)
+	spec := `user = "cloudron"
+[[chown]]
+path = "/app/data"
+owner = "cloudron:cloudron"
+[programs.web]
+command = "sleep 300"
+`
+	c := container(t, spec, func(o *harness.Options) {
+		o.DataDir = data
+		o.Env = append(append([]string{}, harness.DefaultEnv...), "APPSTART_PROGRESS=10ms")
+		o.Argv = []string{"script", "-qec", "/app/bin/appstart run --until chown", "/dev/null"}
+	})
+	r := c.Wait(60 * time.Second)
+	live := regexp.MustCompile(`\r\x1b\[Kappstart: chown: [\d,]+ entries in \d+\.\ds \([\d,]+/s\)`)
+	final := regexp.MustCompile(`\r\x1b\[Kappstart: chown: done, 20,02\d entries in [^\r\n]*\r?\n`)
+	if r.ExitCode != 0 || !live.MatchString(r.Stdout) || !final.MatchString(r.Stdout) {
+		t.Errorf("exit %d; want a live counter and the final count on the terminal, got %q", r.ExitCode, r.Stdout)
+	}
+}
+
+// tmpfsDir is a fresh tmpfs for a test's /app/data: making 100,000 files
+// on this machine's loaded ext4 takes minutes, on tmpfs seconds.
+func tmpfsDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=512m,mode=0755"); err != nil {
+		t.Fatalf("cannot mount a tmpfs on %s: %v", dir, err)
+	}
+	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+	return dir
+}
+
+// makeTree fills dir with dirs directories of files empty files each.
+func makeTree(t *testing.T, dir string, dirs, files int) {
+	t.Helper()
+	for d := range dirs {
+		sub := filepath.Join(dir, fmt.Sprintf("d%03d", d))
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for f := range files {
+			if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%04d", f)), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
 
