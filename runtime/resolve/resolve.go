@@ -172,8 +172,11 @@ func (p *Plan) checkTemplates(probs *Problems) {
 			probs.add(p.Spec.Problem(key, "cannot read %s: %v", t.Source, unwrapPath(err)))
 			continue
 		}
-		if _, err := templates.Parse(t.Source, src); err != nil {
+		tpl, err := templates.Parse(t.Source, src)
+		if err != nil {
 			probs.add(p.Spec.Problem(key, "%v", err))
+			continue
 		}
+		p.checkIncludes(probs, key, tpl)
 	}
 }

@@ -451,3 +451,24 @@ func TestProblemsMerge(t *testing.T) {
 		t.Error("nil Count")
 	}
 }
+
+// An ##INCLUDE of a file of the image is judged now; one under /app/data
+// (the user's file) and an ##INCLUDE? are judged when the template renders.
+func TestResolveTemplateIncludes(t *testing.T) {
+	fx := newFixture()
+	fx.im.file("/app/pkg/common.env", 0o644, 0, 0, "A=1\n")
+	fx.im.file("/app/pkg/env.template", 0o644, 0, 0,
+		"##INCLUDE /app/pkg/common.env\n##INCLUDE /app/pkg/gone.env\n##INCLUDE? /app/pkg/maybe.env\n##INCLUDE /app/data/.env\n")
+	src := `
+[[templates]]
+source = "/app/pkg/env.template"
+target = "/run/app/.env"
+
+[programs.web]
+command = ["node"]
+`
+	_, probs := fx.resolve(t, src, Input{})
+	wantProblem(t, probs, at(t, src, `source = "/app/pkg/env.template"`, "templates[1].source"),
+		"/app/pkg/env.template:2: ##INCLUDE /app/pkg/gone.env: cannot read it: file does not exist (write ##INCLUDE? if it may be missing)")
+	wantCount(t, probs, 1)
+}
