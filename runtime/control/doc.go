@@ -13,9 +13,12 @@
 //	← {"v":1,"done":true}
 //
 //	→ {"v":1,"op":"logs","names":["web"],"n":2,"follow":true}
-//	← {"v":1,"lines":[{"name":"web","text":"GET / 200"},{"name":"web","text":"GET /a 404"}]}
-//	← {"v":1,"lines":[{"name":"web","text":"GET /b 200"}]}     (as they are written)
-//	← {"v":1,"done":true}                                       (when appstart stops)
+//	← {"v":1,"lines":[{"name":"web","text":"GET / 200","time":"2026-12-06T19:09:28.048Z"},{"name":"web","text":"GET /a 404","time":"..."}]}
+//	← {"v":1,"lines":[{"name":"web","text":"GET /b 200","time":"..."}]}     (as they are written)
+//	← {"v":1,"done":true}                                                    (when appstart stops)
+//
+// Without names, logs is one timeline of every program and of appstart's
+// own messages (name "appstart"); "since" (RFC 3339) keeps later lines only.
 //
 // A failure is one object with "error" and ends the exchange:
 //
