@@ -21,6 +21,9 @@ STATICCHECK ?= $(or $(shell command -v staticcheck),$(GOBINDIR)/staticcheck)
 # A static, stripped binary: it must run in any image, FROM scratch included.
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/appstart
+# `appstart convert start.sh` execs this one, beside appstart: the shell
+# parser stays out of the init's binary (and so out of PID 1's memory).
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o $(dir $(BIN))appstart-convert ./cmd/appstart-convert
 
 # Integration tests are part of the normal run (no build tag): they use the
 # binary just built through harness.Binary ($$APPSTART_BIN).

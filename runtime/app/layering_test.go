@@ -12,8 +12,8 @@ import (
 // before its package (only the packages go list finds are checked).
 var allowedImports = map[string][]string{
 	"cmd/appstart":       {"runtime/app", "runtime/cli"},
-	"runtime/app":        {"runtime/*", "templates", "!runtime/harness"},
-	"runtime/cli":        {"runtime/*", "templates", "!runtime/harness"},
+	"runtime/app":        {"runtime/*", "templates", "!runtime/harness", "!runtime/startsh"},
+	"runtime/cli":        {"runtime/*", "templates", "!runtime/harness", "!runtime/startsh"},
 	"runtime/resolve":    {"runtime/spec", "runtime/environ", "runtime/ident", "runtime/supervise", "templates"},
 	"runtime/stage":      {"runtime/spec", "templates", "runtime/cgroup", "runtime/ident", "runtime/proc", "runtime/sysx", "runtime/environ", "runtime/patch", "runtime/fsops"},
 	"runtime/supervise":  {"runtime/spec"},
@@ -42,10 +42,16 @@ var allowedImports = map[string][]string{
 	// Every test's one way to skip (TestEverySkipGoesThroughHere): a leaf,
 	// so the tests of any package can import it, sysx's included.
 	"runtime/harness/skip": {},
+
+	// The start.sh converter and its shell parser live in a binary of their
+	// own, which `appstart convert start.sh` execs: PID 1 never loads them
+	// (TestInitLinksNoShellParser).
+	"runtime/startsh":      {"runtime/spec"},
+	"cmd/appstart-convert": {"runtime/startsh"},
 }
 
 // Outside the module, only these may be imported by non-test code.
-var allowedModules = []string{"golang.org/x/sys/unix", "github.com/BurntSushi/toml", "github.com/creack/pty"}
+var allowedModules = []string{"golang.org/x/sys/unix", "github.com/BurntSushi/toml", "github.com/creack/pty", "mvdan.cc/sh/v3/syntax"}
 
 func TestImportRules(t *testing.T) {
 	// stdout only: go list warns on stderr (a symlink it ignores under
@@ -80,6 +86,21 @@ func TestImportRules(t *testing.T) {
 			if !contains(allowedModules, imp) {
 				t.Errorf("%s imports module package %s: not on the allowed list", rel, imp)
 			}
+		}
+	}
+}
+
+// TestInitLinksNoShellParser: the init binary must not pay for the start.sh
+// converter; mvdan.cc/sh is only in cmd/appstart-convert's dependencies.
+func TestInitLinksNoShellParser(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "appstart/cmd/appstart")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "mvdan.cc/") || dep == "appstart/runtime/startsh" {
+			t.Errorf("cmd/appstart depends on %s: the shell parser belongs in appstart-convert only", dep)
 		}
 	}
 }
