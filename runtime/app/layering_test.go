@@ -21,7 +21,7 @@ var allowedImports = map[string][]string{
 	"runtime/logfwd":     {},
 	"runtime/control":    {},
 	"runtime/environ":    {"templates"},
-	"runtime/spec":       {"runtime/manifest"},
+	"runtime/spec":       {"runtime/manifest", "runtime/environ"},
 	"runtime/manifest":   {},
 	"runtime/cgroup":     {},
 	"runtime/ident":      {},

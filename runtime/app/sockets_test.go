@@ -51,9 +51,7 @@ socket_mode = "0600"
 autorestart = "always"
 startsecs = 0
 `
-	if _, err := os.Stat("/usr/bin/python3"); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
+	harness.RequireCommands(t, "python3")
 	c := container(t, spec, func(o *harness.Options) { o.Pkg["server.py"] = sockServer })
 	ask := func(sock string) string {
 		t.Helper()
