@@ -57,7 +57,11 @@ func Check(opts CheckOptions, std IO) int {
 	for _, w := range s.Warnings {
 		fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
 	}
-	plan, probs := resolve.Resolve(s, resolve.System(std.Env), opts.resolveInput(resolve.Check))
+	plan, probs := resolve.Resolve(s, resolve.System(std.Env).WithManifest(s.Manifest), opts.resolveInput(resolve.Check))
+	for _, w := range plan.ManifestWarnings() {
+		fmt.Fprintf(std.Stderr, "%s (warning)\n", w.String())
+	}
+	reportMainProgram(std, s)
 	env := plan.CheckEnv()
 	_, bound := plan.Bind(env, nil)
 	if probs = resolve.Merge(probs, bound); probs != nil {
@@ -108,4 +112,31 @@ func getenvFrom(env []string) func(string) string {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// reportMainProgram says which program the manifest's httpPort and
+// healthCheckPath give a ready and a healthcheck to (resolve.MainProgram),
+// or why none: the author sees what appstart will wait for.
+func reportMainProgram(std IO, s *spec.Spec) {
+	m := s.Manifest
+	if m == nil || m.HTTPPort == 0 {
+		return
+	}
+	name, why := resolve.MainProgram(s, m)
+	if name == "" {
+		fmt.Fprintf(std.Stderr, "appstart: no main program for the manifest's httpPort %d: %s; write ready on the program that serves it (warning)\n", m.HTTPPort, why)
+		return
+	}
+	p := s.Program(name)
+	var got []string
+	if p.Ready.Kind == spec.ProbeNone {
+		got = append(got, "ready")
+	}
+	if p.HealthCheck == nil && m.HealthCheckPath != "" {
+		got = append(got, "healthcheck")
+	}
+	if len(got) > 0 {
+		fmt.Fprintf(std.Stdout, "appstart: programs.%s: %s from the manifest (GET http://127.0.0.1:%d%s): %s\n",
+			name, strings.Join(got, " and "), m.HTTPPort, m.HealthCheckPath, why)
+	}
 }

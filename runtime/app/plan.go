@@ -22,7 +22,7 @@ func Plan(in Inputs, std IO) int {
 	if !ok {
 		return ExitProblems
 	}
-	plan, probs := resolve.Resolve(s, resolve.System(std.Env), in.resolveInput(resolve.Run))
+	plan, probs := resolve.Resolve(s, resolve.System(std.Env).WithManifest(s.Manifest), in.resolveInput(resolve.Run))
 	if probs != nil {
 		reportProblems(std.Stderr, path, probs)
 		return problemsCode(probs)

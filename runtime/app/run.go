@@ -120,7 +120,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		return ExitProblems
 	}
 	r.spec = s
-	plan, probs := resolve.Resolve(s, resolve.System(r.std.Env), r.flags.resolveInput(resolve.Run))
+	plan, probs := resolve.Resolve(s, resolve.System(r.std.Env).WithManifest(s.Manifest), r.flags.resolveInput(resolve.Run))
 	if probs != nil {
 		reportProblems(r.std.Stderr, path, probs)
 		return problemsCode(probs)

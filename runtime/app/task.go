@@ -34,7 +34,7 @@ func Task(opts TaskOptions, std IO) int {
 	}
 	// The task's own problems stop it; the rest of the spec's (a template
 	// the programs need) are the start's business, not a task's.
-	plan, _ := resolve.Resolve(s, resolve.System(std.Env), resolve.Input{Mode: resolve.Run})
+	plan, _ := resolve.Resolve(s, resolve.System(std.Env).WithManifest(s.Manifest), resolve.Input{Mode: resolve.Run})
 	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), ReadOnly: true,
 		Log: func(f string, a ...any) { fmt.Fprintf(std.Stderr, "appstart: "+f+"\n", a...) }}
 	if _, err := stage.Run(context.Background(), e, stage.LastEnvStage); err != nil {

@@ -13,6 +13,7 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -50,6 +51,25 @@ type Manifest struct {
 	// Raw is every top-level field as written, for callers that need one
 	// this type does not name.
 	Raw map[string]json.RawMessage
+	// File is the path Load read ("" from Parse); data the bytes, for
+	// AddonLine.
+	File string
+	data []byte
+}
+
+// AddonLine is the line where the addon's name is written inside
+// "addons" (1 when it cannot be told), so a warning about it can name
+// file:line.
+func (m *Manifest) AddonLine(name string) int {
+	at := bytes.Index(m.data, []byte(`"addons"`))
+	if at < 0 {
+		return 1
+	}
+	i := bytes.Index(m.data[at:], []byte(`"`+name+`"`))
+	if i < 0 {
+		return 1
+	}
+	return 1 + bytes.Count(m.data[:at+i], []byte("\n"))
 }
 
 // Addon is one entry of "addons".
@@ -89,6 +109,7 @@ func Load(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	m.File = path
 	return m, nil
 }
 
@@ -96,7 +117,7 @@ func Load(path string) (*Manifest, error) {
 // it; a persistent directory must be an absolute, clean path other than
 // "/" (it becomes a place appstart writes).
 func Parse(data []byte) (*Manifest, error) {
-	m := &Manifest{}
+	m := &Manifest{data: data}
 	if err := json.Unmarshal(data, &m.Raw); err != nil {
 		return nil, fmt.Errorf("not a JSON object: %w", err)
 	}

@@ -214,6 +214,7 @@ func (p *Plan) bindOne(sp spec.Program, base *environ.Env, u ident.User, i, n in
 		}
 		prog.Health = &supervise.HealthCheck{Probe: pr, Interval: h.Interval, Timeout: h.Timeout, Retries: h.Retries, StartPeriod: h.StartPeriod}
 	}
+	p.manifestProbes(sp, &prog)
 	return prog, ok
 }
 

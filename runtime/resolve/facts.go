@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"appstart/runtime/ident"
+	"appstart/runtime/manifest"
 )
 
 // Facts is what resolution reads of the image and the process. System
@@ -24,6 +25,10 @@ type Facts struct {
 	// Uid is appstart's own uid: a program as root keeps root's groups
 	// only when appstart is root.
 	Uid int
+	// Manifest is the CloudronManifest.json beside the spec, nil when
+	// there is none (manifest.go: addon warnings, the main program's
+	// probes).
+	Manifest *manifest.Manifest
 }
 
 // System is the facts of the running image: /etc/passwd and /etc/group,

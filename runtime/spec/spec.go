@@ -69,6 +69,10 @@ type Spec struct {
 	// stop waits that add up past the platform's grace period).
 	Warnings []Problem
 
+	// Manifest is the CloudronManifest.json beside the spec (Load), nil
+	// when there is none.
+	Manifest *manifest.Manifest
+
 	// File is the path the spec was read from; at is where each key is
 	// written in it, so problems found later (resolution against the
 	// image) still name the line.
@@ -143,7 +147,11 @@ func Load(path string) (*Spec, error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	}
-	return ParseWith(path, data, opts)
+	s, err := ParseWith(path, data, opts)
+	if s != nil {
+		s.Manifest = m // read once: resolve's facts and the stages take it from here
+	}
+	return s, err
 }
 
 // Parse decodes, defaults and checks a spec; name is the file name used in

@@ -46,6 +46,10 @@ func runWorkers(_ context.Context, e *Env) error {
 	if limit == 0 {
 		w := e.Spec.Workers
 		switch {
+		case e.Spec.Manifest != nil && e.Spec.Manifest.MemoryLimit > 0:
+			// What the platform gives the app: plan on a laptop and a
+			// docker run without --memory size as the real start would.
+			limit, from = e.Spec.Manifest.MemoryLimit, "(no limit; the manifest's memoryLimit)"
 		case w != nil && w.Unlimited > 0:
 			limit, from = w.Unlimited, "(no limit; workers.unlimited)"
 		default:
