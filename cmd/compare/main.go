@@ -40,25 +40,28 @@ func main() {
 // config holds the flags: every count and wait, so a quick run is one
 // command line away.
 type config struct {
-	bin         string
-	peers       string
-	only        string
-	settle      time.Duration
-	latencyRuns int
-	termRuns    int
-	slowRuns    int
-	killRuns    int
-	neverWait   time.Duration
-	logLines    int
-	logLineSize int
-	logRuns     int
-	logModes    string
-	orphans     int
-	zombieWait  time.Duration
+	bin           string
+	peers         string
+	only          string
+	settle        time.Duration
+	latencyRuns   int
+	termRuns      int
+	slowRuns      int
+	killRuns      int
+	neverWait     time.Duration
+	logLines      int
+	logLineSize   int
+	logRuns       int
+	logModes      string
+	orphans       int
+	zombieWait    time.Duration
+	chownTree     string
+	chownRuns     int
+	chownColdRuns int
 }
 
 // measures names the measurements, in table order.
-var measures = []string{"rss", "latency", "term", "kill", "logs", "zombies", "size"}
+var measures = []string{"rss", "latency", "term", "kill", "logs", "zombies", "chown", "size"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
@@ -79,6 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.logModes, "log-modes", modeLine+","+modeBlock, "writer modes: line (a write per line), 4k (4 KiB writes)")
 	fs.IntVar(&c.orphans, "orphans", 10000, "orphans in the zombie test")
 	fs.DurationVar(&c.zombieWait, "zombie-wait", 5*time.Second, "how long to wait for the last zombie to be reaped")
+	fs.StringVar(&c.chownTree, "chown-tree", "/var/tmp/appstart-bench/chown100k", "the chown test's tree of 100,101 entries, on a real disk (built once, kept)")
+	fs.IntVar(&c.chownRuns, "chown-runs", 5, "warm chown runs per command (interleaved)")
+	fs.IntVar(&c.chownColdRuns, "chown-cold-runs", 3, "cold-cache chown runs per command (each drops the page cache of the whole machine)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -170,6 +176,8 @@ func (b *bench) measure(name string, t *table) {
 		b.measureLogs(t)
 	case "zombies":
 		b.measureZombies(t)
+	case "chown":
+		b.measureChown(t)
 	case "size":
 		b.measureSize(t)
 	}
