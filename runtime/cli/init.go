@@ -2,14 +2,16 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"appstart/runtime/app"
+	"appstart/runtime/manifest"
 	"appstart/runtime/scaffold"
 )
 
 func initCmd() command {
-	return command{name: "init", summary: "print a starting appstart.toml (--port, --addon mysql,...)", run: initMain}
+	return command{name: "init", summary: "print a starting appstart.toml (--manifest CloudronManifest.json, or --port, --addon mysql,...)", run: initMain}
 }
 
 // initMain prints a starting appstart.toml for a package.
@@ -23,6 +25,7 @@ func initMain(std app.IO, args []string) int {
 		}
 		return nil
 	})
+	from := f.String("manifest", "", "start from this CloudronManifest.json `FILE`: its httpPort and addons")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -30,7 +33,24 @@ func initMain(std app.IO, args []string) int {
 	if code, ok := f.args(pos, 0, 0); !ok {
 		return code
 	}
-	out, err := scaffold.Generate(scaffold.Options{Port: *port, Addons: addons})
+	opt := scaffold.Options{Port: *port, Addons: addons}
+	if *from != "" {
+		m, err := manifest.Load(*from)
+		if err != nil {
+			fmt.Fprintf(std.Stderr, "appstart init: %v\n", err)
+			return app.ExitProblems
+		}
+		opt.Manifest, opt.Port = *from, m.HTTPPort
+		known := scaffold.Addons()
+		for _, a := range m.AddonNames() {
+			if slices.Contains(known, strings.ToLower(a)) {
+				opt.Addons = append(opt.Addons, strings.ToLower(a))
+			} else {
+				fmt.Fprintf(std.Stderr, "appstart init: %s: addon %q has nothing to write in a spec; skipped\n", *from, a)
+			}
+		}
+	}
+	out, err := scaffold.Generate(opt)
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "appstart init: %v\n", err)
 		return app.ExitUsage

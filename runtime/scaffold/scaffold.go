@@ -20,6 +20,9 @@ type Options struct {
 	// "sendmail"; see Addons. Repeats are ignored; the order does not
 	// matter.
 	Addons []string
+	// Manifest is the CloudronManifest.json the port and addons came from
+	// (`appstart init --manifest FILE`), named in the header; "" for none.
+	Manifest string
 }
 
 // example is one stage's commented example: shown with "# " before each
@@ -65,7 +68,7 @@ func Generate(opt Options) ([]byte, error) {
 	}
 	p := strconv.Itoa(port)
 	var b strings.Builder
-	b.WriteString(header(port, chosen))
+	b.WriteString(header(port, chosen, opt.Manifest))
 	b.WriteString("user = \"cloudron\"\n\n")
 	writeExample(&b, example{"user override files (KEY=VAL lines the admin may edit); the keys this spec sets win", `env_file = ["/app/data/env"]`})
 	writeExample(&b, example{"stale pid files and sockets from a previous run, removed first", `remove = ["/run/app/*.pid"]`})
@@ -114,12 +117,19 @@ func pick(names []string) ([]addon, error) {
 	return out, nil
 }
 
-func header(port int, chosen []addon) string {
+func header(port int, chosen []addon, manifest string) string {
 	cmd := "appstart init --port " + strconv.Itoa(port)
 	for _, a := range chosen {
 		cmd += " --addon " + a.name
 	}
-	return "# appstart.toml, started by `" + cmd + "`.\n" +
+	from := ""
+	if manifest != "" {
+		cmd = "appstart init --manifest " + manifest
+		from = "# The port and the addons are the manifest's. Kept beside this file, it also gives the program that\n" +
+			"# serves httpPort its ready and healthcheck (healthCheckPath), its persistentDirs are writable, and\n" +
+			"# `appstart check` warns about addon variables the manifest does not declare.\n"
+	}
+	return "# appstart.toml, started by `" + cmd + "`.\n" + from +
 		"# On every start appstart runs these stages in order: env, dirs, seed, secrets, workers,\n" +
 		"# templates (and patch), chown, first_run, on_upgrade, on_start; then it supervises the programs.\n" +
 		"# Each commented block is an example: uncomment and adapt what the package needs.\n" +
