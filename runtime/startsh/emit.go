@@ -23,6 +23,10 @@ func (c *conv) emit() []byte {
 		comment("env_file reads KEY=VAL lines (export allowed), not shell: a sourced file that runs commands belongs in " + KeptScript + ".")
 		fmt.Fprintf(&b, "env_file = [%s]\n", quoteList(c.envFiles))
 	}
+	if len(c.keptVars) > 0 {
+		c.notes = append(c.notes, KeptScript+" sets "+strings.Join(c.keptVars, ", ")+
+			": the programs never see these (the kept script is a process of its own); move what they need into [env]")
+	}
 	if len(c.notes) > 0 {
 		b.WriteByte('\n')
 		for _, n := range c.notes {

@@ -23,7 +23,7 @@ func (c *conv) writeFile(st *syntax.Stmt, x *syntax.CallExpr, unless string) boo
 	quotedBody := false
 	for _, r := range st.Redirs {
 		switch r.Op {
-		case syntax.RdrOut, syntax.ClbOut:
+		case syntax.RdrOut, syntax.RdrClob:
 			if r.N != nil || target != "" {
 				return false
 			}
@@ -193,7 +193,7 @@ func (c *conv) sedTemplate(st *syntax.Stmt, x *syntax.CallExpr) bool {
 		}
 	}
 	for _, m := range maps {
-		c.setEnv(m.name, m.value, "")
+		c.setEnv(m.name, m.value)
 	}
 	c.templates = append(c.templates, template{source: source, target: target,
 		comment: c.where(st) + ": sed's placeholders stay in the file; appstart fills every ##NAME and ##NAME## from the environment (all of them on a line, where s/// without g took the first)"})
@@ -405,7 +405,7 @@ func (c *conv) cgroupIf(st *syntax.Stmt, x *syntax.IfClause) bool {
 	}
 	name := then.Assigns[0].Name.Value
 	c.memVars[name] = m
-	c.setEnv(name, m.String(), "")
+	c.setEnv(name, m.String())
 	c.note(st, "%s: the else branch (%s) is gone: appstart reads cgroup v1 and v2 itself, and outside a cgroup assumes the manifest's memoryLimit",
 		name, c.text(els))
 	return true

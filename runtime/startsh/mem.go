@@ -203,6 +203,6 @@ func (c *conv) clamp(b *syntax.BinaryCmd) bool {
 	}
 	m = m.with(op + ":" + strconv.FormatInt(to, 10))
 	c.memVars[name] = m
-	c.setEnv(name, m.String(), "")
+	c.setEnv(name, m.String())
 	return true
 }

@@ -94,6 +94,7 @@ type conv struct {
 	notes     []string
 
 	kept        []keptStmt
+	keptVars    []string // "X (start.sh:12)": set by kept statements, never seen by the programs
 	keptN       int
 	converted   int
 	keptStarted bool // a kept statement was seen: later commands keep their place in the script
@@ -107,24 +108,24 @@ type conv struct {
 	files       map[string][]byte
 }
 
-type kv struct{ name, value, comment string }
+type kv struct{ name, value string }
 
-type owned struct{ path, owner, comment string }
+type owned struct{ path, owner string }
 
 type secret struct {
 	name, file, encoding, comment string
 	bytes                         int
 }
 
-type seed struct{ from, to, comment string }
+type seed struct{ from, to string }
 
 type template struct {
 	source, target, unless, comment string
 }
 
 type patch struct {
-	file, comment string
-	set           []kv
+	file string
+	set  []kv
 }
 
 type firstRun struct {
@@ -177,6 +178,24 @@ func (c *conv) keepIn(st *syntax.Stmt, why, section string) {
 		c.keptStarted = true
 	}
 	c.footprint(st)
+	var names []string
+	switch x := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		if len(x.Args) == 0 {
+			for _, a := range x.Assigns {
+				names = append(names, a.Name.Value)
+			}
+		}
+	case *syntax.DeclClause:
+		for _, a := range x.Args {
+			if a.Name != nil && !a.Naked {
+				names = append(names, a.Name.Value)
+			}
+		}
+	}
+	for _, n := range names {
+		c.keptVars = append(c.keptVars, fmt.Sprintf("%s (%s)", n, c.where(st)))
+	}
 	// What it defines exists only in the kept script from now on.
 	syntax.Walk(st, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -220,14 +239,14 @@ func (c *conv) usesTainted(st *syntax.Stmt) string {
 	return found
 }
 
-func (c *conv) setEnv(name, value, comment string) {
+func (c *conv) setEnv(name, value string) {
 	if i, ok := c.envIndex[name]; ok {
 		// A later assignment wins, as in the script; [env] keeps one entry.
-		c.env[i].value, c.env[i].comment = value, comment
+		c.env[i].value = value
 		return
 	}
 	c.envIndex[name] = len(c.env)
-	c.env = append(c.env, kv{name, value, comment})
+	c.env = append(c.env, kv{name, value})
 }
 
 // where names a statement in comments: "start.sh:12".

@@ -169,13 +169,13 @@ func (c *conv) assign(as []*syntax.Assign) bool {
 		case s.mem != nil:
 			c.memVars[s.name] = *s.mem
 			if !s.mem.bytes {
-				c.setEnv(s.name, s.mem.String(), "")
+				c.setEnv(s.name, s.mem.String())
 			}
 		case s.secret != "":
 			c.renameSecret(s.secret, s.name)
 		default:
 			delete(c.memVars, s.name)
-			c.setEnv(s.name, s.value, "")
+			c.setEnv(s.name, s.value)
 		}
 	}
 	return true
