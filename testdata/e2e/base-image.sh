@@ -83,6 +83,9 @@ fi
 
 if [ ! -s "$TARBALL" ]; then
 	ROOT=$(mktemp -d "$CACHE_DIR/root.XXXXXX")
+	# mktemp makes it 0700: inside the chroot no user but root could reach
+	# /bin/sh (redmine's postinst runs `su www-data` and failed with 126).
+	chmod 0755 "$ROOT"
 	cleanup() {
 		# debootstrap mounts /proc and /sys in the target; a failed run can
 		# leave them, and rm must never walk into the host's /proc.
