@@ -45,3 +45,28 @@ func TestInitFromManifest(t *testing.T) {
 		t.Errorf("check --spec-only: exit %d: %s", code, errOut)
 	}
 }
+
+// TestCheckReadsManifest: `appstart check` beside a manifest warns, with
+// file:line, about an undeclared addon's variable and a declared addon
+// the spec never uses, and says which program gets the manifest's probes.
+func TestCheckReadsManifest(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "CloudronManifest.json"), []byte("{\n  \"httpPort\": 8000,\n  \"healthCheckPath\": \"/health\",\n  \"addons\": {\n    \"postgresql\": {}\n  }\n}\n"), 0o644)
+	cfg := filepath.Join(dir, "appstart.toml")
+	os.WriteFile(cfg, []byte("user = \"root\"\n[env]\nDB_HOST = \"${CLOUDRON_MYSQL_HOST}\"\n\n[programs.web]\ncommand = [\"/bin/true\"]\n"), 0o644)
+	code, out, errOut := runMain("check", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("check: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		cfg + ":3: env.DB_HOST: CLOUDRON_MYSQL_HOST belongs to the mysql addon, which " + filepath.Join(dir, "CloudronManifest.json") + " does not declare",
+		filepath.Join(dir, "CloudronManifest.json") + ":5: addons.postgresql: the spec never uses the postgresql addon's variables",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("check's warnings lack %q:\n%s", want, errOut)
+		}
+	}
+	if !strings.Contains(out, "programs.web: ready and healthcheck from the manifest (GET http://127.0.0.1:8000/health): it is the only program that starts on its own") {
+		t.Errorf("check does not say where web's probes come from:\n%s", out)
+	}
+}

@@ -33,7 +33,11 @@
 // converting is fine); %(program_name)s, %(group_name)s, %(here)s and
 // %(numprocs)d -> their values; %(process_num)s -> ${APPSTART_INSTANCE}
 // (counted from 1) when numprocs > 1; numprocs -> instances; priority ->
-// after; autorestart true/false/unexpected -> always/never/unexpected;
+// after, on autostart=false programs too (supervisord's stop order), with
+// the seconds the serial start adds said in a comment; a %(ENV_X)s outside
+// quotes -> a "set -f; exec ..." shell line with ${X} unquoted (split as
+// supervisord split it); several programs -> on_fatal = "ignore" (supervisord
+// keeps the others running when one goes FATAL); autorestart true/false/unexpected -> always/never/unexpected;
 // user, directory, environment, autostart, startsecs, startretries,
 // stopsignal, stopwaitsecs and exitcodes -> the same keys; pidproxy -> pidfile;
 // a program without user= under a root supervisord -> user = "root";
