@@ -25,7 +25,7 @@ type dockerMariaDB struct {
 // authenticated by the socket's peer (docker exec as mysql reaches it), then
 // execs the server so `docker stop` reaches it directly.
 const mariadbScript = `set -e
-mariadb-install-db --no-defaults --datadir=/tmp/data --auth-root-authentication-method=socket --skip-test-db --skip-name-resolve >/dev/null
+mariadb-install-db --no-defaults --user=mysql --datadir=/tmp/data --auth-root-authentication-method=socket --skip-test-db --skip-name-resolve >/dev/null
 exec mariadbd --no-defaults --datadir=/tmp/data --socket=/tmp/mysqld.sock --port=3306 --bind-address=0.0.0.0 \
 	--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=16M --performance-schema=OFF --max-connections=40`
 
