@@ -182,7 +182,7 @@ func buildExampleImage(t *testing.T, d *harness.DockerClient, name, base string)
 	ref := fmt.Sprintf("appstart-e2e/%s:%d", name, os.Getpid())
 	t.Cleanup(func() { d.Run("rmi", "--force", ref) })
 	start := time.Now()
-	d.Run("build", "--quiet", "--tag", ref, ctx)
+	d.RunWithin(harness.DockerBuildTimeout, "build", "--quiet", "--tag", ref, ctx)
 	return ref, time.Since(start)
 }
 

@@ -20,6 +20,12 @@ import (
 // DockerTimeout bounds one docker CLI call.
 const DockerTimeout = 2 * time.Minute
 
+// DockerBuildTimeout bounds one `docker build` (RunWithin): each step of an
+// example's image commits a layer, and over the e2e base image (Debian with
+// every example's app, Redmine's Ruby included) on fuse-overlayfs a commit
+// took 30 to 40 s on this loaded machine, so a five-step build passed 2 min.
+const DockerBuildTimeout = 10 * time.Minute
+
 // DockerClient drives the local Docker engine through the docker CLI, the
 // way a package author would, and removes everything it created (images,
 // containers, volumes) in t.Cleanup.
@@ -63,7 +69,14 @@ func RequireE2E(t testing.TB) {
 // test on a non-zero exit.
 func (d *DockerClient) Run(args ...string) string {
 	d.t.Helper()
-	stdout, stderr, err := d.run(args...)
+	return d.RunWithin(DockerTimeout, args...)
+}
+
+// RunWithin is Run bounded by timeout instead of DockerTimeout, for the calls
+// that take longer (`docker build`: DockerBuildTimeout).
+func (d *DockerClient) RunWithin(timeout time.Duration, args ...string) string {
+	d.t.Helper()
+	stdout, stderr, err := d.runWithin(timeout, args...)
 	if err != nil {
 		d.t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, stderr)
 	}
@@ -71,7 +84,11 @@ func (d *DockerClient) Run(args ...string) string {
 }
 
 func (d *DockerClient) run(args ...string) (stdout, stderr string, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), DockerTimeout)
+	return d.runWithin(DockerTimeout, args...)
+}
+
+func (d *DockerClient) runWithin(timeout time.Duration, args ...string) (stdout, stderr string, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	var out, errOut bytes.Buffer
 	cmd := exec.CommandContext(ctx, d.bin, args...)
