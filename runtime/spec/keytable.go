@@ -91,7 +91,7 @@ var programKeys = []Key{
 	{Name: "after", Kind: KindPrograms, field: "After", Example: `["db"]`,
 		Doc: "programs that must be ready before this one starts; stop order is the reverse"},
 	{Name: "ready", Kind: KindReady, field: "Ready", Example: `"tcp://127.0.0.1:3000"`,
-		Doc:        `when the program is ready: "tcp://host:port", "http://...", "file:/path", or a shell command`,
+		Doc:        `when the program is ready: "tcp://host:port", "http://...", "file:/path" (made or changed since this start: a socket or file left by the process before it does not count), or a shell command`,
 		DefaultDoc: "ready once it has run startsecs"},
 	{Name: "ready_timeout", Kind: KindDuration, field: "ReadyTimeout", Default: "60s",
 		Doc: "a program not ready in time is stopped and its start counts as failed"},

@@ -11,12 +11,17 @@ import (
 // with p's generation. The timeout is real time (the probe does I/O);
 // Run's end cancels every check and waits for it.
 func (s *Supervisor) runProbe(p *prog, kind probeKind, probe Probe, timeout time.Duration) {
-	gen := p.gen
+	gen, spawned := p.gen, p.spawnedWall
 	s.probes.Add(1)
 	go func() {
 		defer s.probes.Done()
 		ctx, cancel := context.WithTimeout(s.ctx, timeout)
-		err := probe.Check(ctx)
+		var err error
+		if sp, ok := probe.(sinceProbe); ok && !spawned.IsZero() {
+			err = sp.CheckSince(ctx, spawned)
+		} else {
+			err = probe.Check(ctx)
+		}
 		cancel()
 		s.send(probeEvent{p: p, gen: gen, kind: kind, err: err})
 	}()

@@ -10,44 +10,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Probe is one readiness or health check; nil means it passed. Check must
 // return soon after ctx is done.
 type Probe interface {
 	Check(ctx context.Context) error
-}
-
-// ParseProbe turns the spec's `ready` / `healthcheck` target into a Probe:
-//
-//	"tcp://127.0.0.1:3306"       TCPProbe: a connection is accepted
-//	"http://127.0.0.1:3000/up"   HTTPProbe: GET answers with a status < 400
-//	"file:/run/app/ready"        FileProbe: the file exists
-//
-// A command check needs a process, so the wiring builds it with ProbeFunc
-// over proc.
-func ParseProbe(target string) (Probe, error) {
-	switch {
-	case strings.HasPrefix(target, "tcp://"):
-		addr := strings.TrimPrefix(target, "tcp://")
-		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return nil, fmt.Errorf("cannot parse probe %q: %w", target, err)
-		}
-		return TCPProbe{Addr: addr}, nil
-	case strings.HasPrefix(target, "http://"):
-		u, err := url.Parse(target)
-		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("cannot parse probe %q: not a URL with a host", target)
-		}
-		return HTTPProbe{URL: target}, nil
-	case strings.HasPrefix(target, "file:"):
-		path := strings.TrimPrefix(strings.TrimPrefix(target, "file:"), "//")
-		if path == "" {
-			return nil, fmt.Errorf("cannot parse probe %q: no path", target)
-		}
-		return FileProbe{Path: path}, nil
-	}
-	return nil, fmt.Errorf("cannot parse probe %q: want tcp://HOST:PORT, http://HOST:PORT/PATH or file:PATH", target)
 }
 
 // ProbeFunc adapts a function, such as a command run through proc, to Probe.
@@ -75,6 +44,32 @@ func (f FileProbe) Check(context.Context) error {
 		return fmt.Errorf("cannot find %s: %w", f.Path, err)
 	}
 	return nil
+}
+
+// staleSlack allows for the kernel's coarse file timestamps (a jiffy
+// behind the wall clock): a file the new process made right after its
+// spawn is never taken for an old one, and one an earlier process left
+// is older than any restart's backoff.
+const staleSlack = 20 * time.Millisecond
+
+// CheckSince passes only for a file changed since the process started: a
+// php-fpm socket or a ready file left by the process before it (a crash,
+// a restart) is not this process being ready.
+func (f FileProbe) CheckSince(_ context.Context, started time.Time) error {
+	st, err := os.Stat(f.Path)
+	if err != nil {
+		return fmt.Errorf("cannot find %s: %w", f.Path, err)
+	}
+	if st.ModTime().Before(started.Add(-staleSlack)) {
+		return fmt.Errorf("%s is left from before this start (changed %s, started %s)", f.Path, st.ModTime().Format(time.TimeOnly), started.Format(time.TimeOnly))
+	}
+	return nil
+}
+
+// sinceProbe is a probe that judges what it sees against when the process
+// it checks started (the wall clock, as file times are).
+type sinceProbe interface {
+	CheckSince(ctx context.Context, started time.Time) error
 }
 
 // HTTPProbe passes when a GET of URL answers with a status below 400. A

@@ -99,24 +99,32 @@ func TestFileProbe(t *testing.T) {
 	}
 }
 
-func TestParseProbe(t *testing.T) {
+// A ready file or socket left by the process before this one is not
+// this process being ready: only a file changed since the spawn passes.
+func TestFileProbeIgnoresWhatAnEarlierProcessLeft(t *testing.T) {
 	t.Parallel()
-	good := map[string]Probe{
-		"tcp://127.0.0.1:3306":     TCPProbe{Addr: "127.0.0.1:3306"},
-		"http://127.0.0.1:3000/up": HTTPProbe{URL: "http://127.0.0.1:3000/up"},
-		"file:/run/app/ready":      FileProbe{Path: "/run/app/ready"},
-		"file:///run/app/ready":    FileProbe{Path: "/run/app/ready"},
+	path := filepath.Join(t.TempDir(), "ready")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for in, want := range good {
-		if got, err := ParseProbe(in); err != nil || got != want {
-			t.Errorf("ParseProbe(%q) = %#v, %v", in, got, err)
-		}
+	old := time.Now().Add(-time.Minute)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
 	}
-	for _, bad := range []string{"tcp://nohost", "http://", "file:", "https://x/", "pg_isready"} {
-		if _, err := ParseProbe(bad); err == nil {
-			t.Errorf("ParseProbe(%q) succeeded", bad)
-		}
+	started := time.Now()
+	if err := (FileProbe{Path: path}).CheckSince(probeCtx(t), started); err == nil || !strings.Contains(err.Error(), "left from before this start") {
+		t.Fatalf("a stale file passed: %v", err)
 	}
+	if err := os.Chtimes(path, time.Now(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := (FileProbe{Path: path}).CheckSince(probeCtx(t), started); err != nil {
+		t.Fatalf("a file made after the start failed: %v", err)
+	}
+}
+
+func TestProbeFuncKeepsItsError(t *testing.T) {
+	t.Parallel()
 	f := ProbeFunc(func(context.Context) error { return errors.New("exit 1") })
 	if err := f.Check(probeCtx(t)); err == nil {
 		t.Error("ProbeFunc lost its error")

@@ -3,6 +3,7 @@ package supervise
 import (
 	"appstart/runtime/spec"
 	"strings"
+	"time"
 )
 
 // startAll ends the hold: it asks every AutoStart program to start and
@@ -140,6 +141,7 @@ func (s *Supervisor) spawn(p *prog) {
 		return
 	}
 	p.pid, p.startedAt, p.following, p.intent = pid, now, false, intentStop
+	p.spawnedWall = time.Now()
 	p.starts++
 	p.waitNoted = false // report the next wait for dependencies too
 	s.byPid[pid] = p

@@ -95,8 +95,11 @@ type prog struct {
 	gen   uint64 // bumped by transition; stamps timers and probe results
 	since time.Time
 
-	pid          int // the process, or the followed daemon; 0 when none
-	startedAt    time.Time
+	pid       int // the process, or the followed daemon; 0 when none
+	startedAt time.Time
+	// spawnedWall is the wall clock at the spawn, for probes that compare
+	// it with file times (FileProbe.CheckSince); startedAt is the Clock's.
+	spawnedWall  time.Time
 	following    bool // pid was read from PidFile
 	pidDeadline  time.Time
 	probeOK      bool // the Ready probe passed for this process
