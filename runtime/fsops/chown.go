@@ -71,6 +71,9 @@ type ChownOptions struct {
 	// Progress, when set, has the entries visited added to it as the walk
 	// goes (once per directory): a progress line can read it meanwhile.
 	Progress *atomic.Int64
+	// DryRun changes nothing: Stats.Changed counts what the same walk
+	// would change (the plan's figure, by the run's own rules).
+	DryRun bool
 }
 
 // ChownWith is [Chown] with the exceptions of o:
@@ -80,7 +83,7 @@ type ChownOptions struct {
 //	// /run/appstart and its socket and lock keep root; st.Kept == 1
 func ChownWith(root string, uid, gid int, o ChownOptions) (Stats, error) {
 	start := time.Now()
-	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep, keepRoot: o.KeepRoot, progress: o.Progress}
+	w := chowner{uid: uid, gid: gid, buf: make([]byte, direntBufSize), keep: o.Keep, keepRoot: o.KeepRoot, progress: o.Progress, dryRun: o.DryRun}
 	if len(o.Except) > 0 {
 		w.except = map[string]bool{}
 		for _, e := range o.Except {
@@ -105,6 +108,7 @@ type chowner struct {
 	progress *atomic.Int64
 	reported int        // Visited as last added to progress
 	pool     *chownPool // the walk's shared queue, or nil: walk alone (chown_pool.go)
+	dryRun   bool
 }
 
 // report adds the entries visited since the last report to progress.
@@ -284,6 +288,10 @@ func (w *chowner) leaf(fd int, p string, cname []byte) (isDir bool, err error) {
 		}
 		return false, nil
 	}
+	if w.dryRun {
+		w.stats.Changed++
+		return false, nil
+	}
 	err = fchownAt(fd, cname, w.uid, w.gid)
 	if errors.Is(err, unix.ENOENT) {
 		return false, nil
@@ -307,6 +315,10 @@ func (w *chowner) entry(dirfd int, name, dir string, st *unix.Stat_t) error {
 		if w.stats.LinkedPath == "" {
 			w.stats.LinkedPath = joinPath(dir, name)
 		}
+		return nil
+	}
+	if w.dryRun {
+		w.stats.Changed++
 		return nil
 	}
 	err := retry(func() error { return unix.Fchownat(dirfd, name, w.uid, w.gid, unix.AT_SYMLINK_NOFOLLOW) })
@@ -370,6 +382,10 @@ func (w *chowner) subdir(parent int, name, p string) error {
 // rather than whatever its name points to by now.
 func (w *chowner) fchown(fd int, p string, st *unix.Stat_t) error {
 	if !w.needs(st) {
+		return nil
+	}
+	if w.dryRun {
+		w.stats.Changed++
 		return nil
 	}
 	if err := retry(func() error { return unix.Fchown(fd, w.uid, w.gid) }); err != nil {

@@ -68,7 +68,7 @@ func (w *chowner) walk(fd int, p string) error {
 	for i := range workers {
 		cw := &workers[i]
 		*cw = chowner{uid: w.uid, gid: w.gid, dev: w.dev, except: w.except, keep: w.keep,
-			buf: make([]byte, direntBufSize), progress: w.progress, pool: pl}
+			buf: make([]byte, direntBufSize), progress: w.progress, pool: pl, dryRun: w.dryRun}
 		if i == 0 {
 			cw.buf = w.buf
 		}

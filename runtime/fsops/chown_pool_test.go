@@ -66,7 +66,8 @@ func makeWideTree(t *testing.T) (root, outside string, alone []string, changed i
 // (the counts add up), no link followed, no mount entered, the kept and
 // excepted directories and the foreign hard link left alone; and it gives
 // the same counts as the walk of one worker on the same tree, and as the
-// walk with fstatat where statx is missing (chown_sys.go).
+// walk with fstatat where statx is missing (chown_sys.go); a DryRun first
+// counts the same and changes nothing.
 func TestChownParallelKeepsTheRules(t *testing.T) {
 	requireRoot(t)
 	for _, workers := range []int{16, 1, -16} {
@@ -84,6 +85,14 @@ func TestChownParallelKeepsTheRules(t *testing.T) {
 			}
 			root, outside, alone, changed, keep := makeWideTree(t)
 			except := []string{filepath.Join(root, "w12", "except")}
+			// DryRun counts what the walk below changes, and changes nothing.
+			dry, err := ChownWith(root, 1000, 1000, ChownOptions{Except: except, Keep: []FileID{keep}, DryRun: true})
+			if err != nil || dry.Changed != changed || dry.Linked != 1 {
+				t.Errorf("dry run: %+v, %v; want %d would change, 1 linked", dry, err, changed)
+			}
+			if got := lstat(t, filepath.Join(root, "big")); got.Uid != 0 {
+				t.Fatalf("dry run changed %s/big to uid %d", root, got.Uid)
+			}
 			st, err := ChownWith(root, 1000, 1000, ChownOptions{Except: except, Keep: []FileID{keep}})
 			if err != nil {
 				t.Fatal(err)

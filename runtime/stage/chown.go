@@ -3,11 +3,8 @@ package stage
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
-	"syscall"
-	"time"
 
 	"appstart/runtime/fsops"
 	"appstart/runtime/spec"
@@ -47,16 +44,18 @@ func runChown(_ context.Context, e *Env) error {
 			return fmt.Errorf("cannot chown %s: %w", c.Path, err)
 		}
 		except := nested(c.Path, active)
+		// /run/appstart is skipped by identity; /run itself keeps its owner.
+		above := aboveRuntimeDir(c.Path)
 		if !e.mutates() {
 			if e.DryRun {
-				st := countOwnerDiffs(c.Path, uid, gid, except)
-				e.planf("chown %s to %s (%s)%s: %d of %d entries would change", c.Path, c.Owner,
-					ownerString(uid, gid), exceptText(except), st.Changed, st.Visited)
+				// The run's own walk, changing nothing: the plan counts by
+				// the same rules (kept directories, hard links, mounts).
+				st, err := fsops.ChownWith(c.Path, uid, gid, fsops.ChownOptions{Except: except, Keep: keep, KeepRoot: above, DryRun: true})
+				e.planf("chown %s to %s (%s)%s: %d of %d entries would change%s", c.Path, c.Owner,
+					ownerString(uid, gid), exceptText(except), st.Changed, st.Visited, dryRunNote(st, err))
 			}
 			continue
 		}
-		// /run/appstart is skipped by identity; /run itself keeps its owner.
-		above := aboveRuntimeDir(c.Path)
 		st, err := fsops.ChownWith(c.Path, uid, gid, fsops.ChownOptions{Except: except, Keep: keep, KeepRoot: above, Progress: &e.work})
 		total.Add(st)
 		if err != nil {
@@ -97,49 +96,14 @@ func exceptText(except []string) string {
 	return " except " + strings.Join(except, ", ")
 }
 
-// countOwnerDiffs is the plan's read-only version of the walk: how many
-// entries fsops.ChownExcept would change. Like it, it follows no symlink and
-// stays on root's filesystem; unreadable parts are not counted.
-func countOwnerDiffs(root string, uid, gid int, except []string) fsops.Stats {
-	start := time.Now()
-	var st fsops.Stats
-	skip := map[string]bool{}
-	for _, p := range except {
-		skip[p] = true
+// dryRunNote adds to the plan's chown line what the count leaves out.
+func dryRunNote(st fsops.Stats, err error) string {
+	var note string
+	if st.Linked > 0 {
+		note += fmt.Sprintf("; %d file(s) with other hard links would be left alone, e.g. %s", st.Linked, st.LinkedPath)
 	}
-	var dev uint64
-	_ = filepath.WalkDir(filepath.Clean(root), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if skip[p] {
-			return skipDir(d)
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return nil
-		}
-		s := fi.Sys().(*syscall.Stat_t)
-		if p == filepath.Clean(root) {
-			dev = s.Dev
-		} else if s.Dev != dev {
-			return skipDir(d)
-		}
-		st.Visited++
-		if int(s.Uid) != uid || int(s.Gid) != gid {
-			st.Changed++
-		}
-		return nil
-	})
-	st.Elapsed = time.Since(start)
-	return st
-}
-
-// skipDir leaves out d and, for a directory, everything under it (SkipDir
-// on a file would end the walk of its whole directory).
-func skipDir(d fs.DirEntry) error {
-	if d.IsDir() {
-		return filepath.SkipDir
+	if err != nil {
+		note += fmt.Sprintf(" (counted until: %v)", err)
 	}
-	return nil
+	return note
 }
