@@ -217,12 +217,13 @@ func TestRedmineCheck(t *testing.T) {
 }
 
 // redmineImage lays out what image-links.sh makes in the image: a copy of
-// each directory it changes, with the script run over the copies, mounted
-// over the host's own (the harness root is the host's, read-only).
+// each directory it changes, with the script run over the copies (the
+// Gemfile.lock it locks anew included), mounted over the host's own (the
+// harness root is the host's, read-only).
 func redmineImage(t testing.TB) []harness.Mount {
 	t.Helper()
 	root := t.TempDir()
-	dirs := []string{"/etc/redmine", "/var/log/redmine", "/var/cache/redmine", "/var/lib/redmine/default"}
+	dirs := []string{"/etc/redmine", "/var/log/redmine", "/var/cache/redmine", "/var/lib/redmine"}
 	for _, d := range dirs {
 		if err := os.MkdirAll(filepath.Dir(root+d), 0o755); err != nil {
 			t.Fatal(err)
@@ -231,7 +232,7 @@ func redmineImage(t testing.TB) []harness.Mount {
 	}
 	cmd := exec.Command("sh", "image-links.sh")
 	cmd.Dir = "redmine"
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "ROOT=" + root}
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "ROOT=" + root, "HOME=" + t.TempDir()}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("image-links.sh: %v\n%s", err, out)
 	}
