@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,10 +18,12 @@ import (
 // (100 directories of 1,000 empty files), when nothing needs changing (a
 // restart) and when everything does (owner flipped between 1000 and 1001
 // each iteration), with filepath.WalkDir, with and without an lstat per
-// entry, as the floor; workers-N runs both walks with N workers (1: the walk of
-// one goroutine; appstart/ uses the default). Each ext4 row also reports dirty-KiB/op:
-// /proc/meminfo Dirty after the walk minus before, after a sync (noisy when
-// other processes write; the changed rows dirty every inode either way).
+// entry, as the floor; workers-N runs both walks with N workers (1: the
+// walk of one goroutine; appstart/ uses the default). Rows report
+// cpu-ms/op and cores (CPU over wall time: what the load left the walk);
+// the appstart and chown-R rows also dirty-KiB: how much /proc/meminfo
+// Dirty grew over the row's iterations, after a sync (they dirty the same
+// inode blocks again and again; noisy when other processes write).
 //
 // The tree is built in APPSTART_BENCH_DIR, default /dev/shm, and removed;
 // APPSTART_BENCH_TREE names a tree to build once and keep (creating 100,000
@@ -46,6 +49,7 @@ func BenchmarkChown100k(b *testing.B) {
 		b.Run(fmt.Sprintf("workers-%d/unchanged", n), func(b *testing.B) {
 			defer func(old int) { chownWorkers = old }(chownWorkers)
 			chownWorkers = n
+			defer cpuPerOp(b, unix.RUSAGE_SELF)()
 			for b.Loop() {
 				if st, err := Chown(root, 1000, 1000); err != nil || st.Visited != total || st.Changed != 0 {
 					b.Fatal(st, err)
@@ -55,6 +59,7 @@ func BenchmarkChown100k(b *testing.B) {
 		b.Run(fmt.Sprintf("workers-%d/changed", n), func(b *testing.B) {
 			defer func(old int) { chownWorkers = old }(chownWorkers)
 			chownWorkers = n
+			defer cpuPerOp(b, unix.RUSAGE_SELF)()
 			for i := 0; b.Loop(); i++ {
 				if st, err := Chown(root, 1001-i%2, 1001-i%2); err != nil || st.Changed != total {
 					b.Fatal(st, err)
@@ -67,6 +72,7 @@ func BenchmarkChown100k(b *testing.B) {
 	}
 	b.Run("appstart/unchanged", func(b *testing.B) {
 		defer dirtyPerOp(b)()
+		defer cpuPerOp(b, unix.RUSAGE_SELF)()
 		for b.Loop() {
 			st, err := Chown(root, 1000, 1000)
 			if err != nil || st.Visited != total || st.Changed != 0 {
@@ -76,12 +82,14 @@ func BenchmarkChown100k(b *testing.B) {
 	})
 	b.Run("chown-R/unchanged", func(b *testing.B) {
 		defer dirtyPerOp(b)()
+		defer cpuPerOp(b, unix.RUSAGE_CHILDREN)()
 		for b.Loop() {
 			chownR(b, 1000)
 		}
 	})
 	b.Run("appstart/changed", func(b *testing.B) {
 		defer dirtyPerOp(b)()
+		defer cpuPerOp(b, unix.RUSAGE_SELF)()
 		for i := 0; b.Loop(); i++ {
 			st, err := Chown(root, 1001-i%2, 1001-i%2)
 			if err != nil || st.Changed != total {
@@ -94,6 +102,7 @@ func BenchmarkChown100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer dirtyPerOp(b)()
+		defer cpuPerOp(b, unix.RUSAGE_CHILDREN)()
 		for i := 0; b.Loop(); i++ {
 			chownR(b, 1001-i%2)
 		}
@@ -192,16 +201,38 @@ func chownBenchTree(b *testing.B) (string, int) {
 	return root, 1 + dirs + dirs*files
 }
 
+// cpuPerOp reports the CPU time per iteration (of this process, or of its
+// children: `chown -R`) as cpu-ms/op, and CPU time over wall time as cores:
+// on a loaded machine the walk gets fewer cores than its workers could use.
+// It includes the benchmark's own overhead, which is small.
+//
+//	defer cpuPerOp(b, unix.RUSAGE_SELF)()
+func cpuPerOp(b *testing.B, who int) func() {
+	cpu := func() time.Duration {
+		var ru unix.Rusage
+		if err := unix.Getrusage(who, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	c0, t0 := cpu(), time.Now()
+	return func() {
+		c, wall := cpu()-c0, time.Since(t0)
+		b.ReportMetric(float64(c)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(c)/float64(wall), "cores")
+	}
+}
+
 // dirtyPerOp syncs and reads /proc/meminfo Dirty; the function it returns
-// reports the growth per iteration as dirty-KiB/op: the inode blocks a walk
-// left for writeback.
+// reports the growth as dirty-KiB: the inode blocks the walks left for
+// writeback (not per iteration: each dirties the same blocks).
 //
 //	defer dirtyPerOp(b)()
 func dirtyPerOp(b *testing.B) func() {
 	unix.Sync()
 	before := meminfoKiB(b, "Dirty")
 	return func() {
-		b.ReportMetric(float64(meminfoKiB(b, "Dirty")-before)/float64(b.N), "dirty-KiB/op")
+		b.ReportMetric(float64(meminfoKiB(b, "Dirty")-before), "dirty-KiB")
 	}
 }
 
@@ -221,4 +252,40 @@ func meminfoKiB(b *testing.B, key string) int64 {
 	}
 	b.Fatalf("no %s in /proc/meminfo", key)
 	return 0
+}
+
+// BenchmarkChownOneDir100k is one directory of 100,000 files, where the
+// walk is shared only by handing getdents64 results to idle workers
+// (chownPool.handOver). Built in APPSTART_BENCH_DIR, default /dev/shm.
+//
+//	go test -run '^$' -bench ChownOneDir100k -benchtime 5x ./runtime/fsops/
+func BenchmarkChownOneDir100k(b *testing.B) {
+	requireRoot(b)
+	base := os.Getenv("APPSTART_BENCH_DIR")
+	if base == "" {
+		base = "/dev/shm"
+	}
+	root, err := os.MkdirTemp(base, "chown-bench-onedir")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(root) })
+	for f := range 100000 {
+		fd, err := unix.Open(filepath.Join(root, fmt.Sprintf("f%06d", f)), unix.O_CREAT|unix.O_WRONLY|unix.O_CLOEXEC, 0o644)
+		if err != nil {
+			b.Fatal(err)
+		}
+		unix.Close(fd)
+	}
+	for _, n := range []int{1, 16} {
+		b.Run(fmt.Sprintf("workers-%d/unchanged", n), func(b *testing.B) {
+			defer func(old int) { chownWorkers = old }(chownWorkers)
+			chownWorkers = n
+			for b.Loop() {
+				if st, err := Chown(root, 0, 0); err != nil || st.Changed != 0 {
+					b.Fatal(st, err)
+				}
+			}
+		})
+	}
 }

@@ -195,7 +195,10 @@ func (pl *chownPool) full() bool {
 // handOver queues a copy of the getdents64 result b of the directory open
 // at fd for another worker, with its own descriptor; false if it did not.
 func (pl *chownPool) handOver(fd int, p string, b []byte) bool {
-	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	// A descriptor of its own, not a dup: two threads' system calls on one
+	// open file would share (and bounce between cores) its reference
+	// count; "." is the very directory fd is, renamed or not.
+	dup, err := unix.Openat(fd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return false
 	}
