@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"appstart/runtime/ident"
@@ -168,24 +169,25 @@ func shellWord(line string) string {
 	if strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+") != "" {
 		return "" // quotes, $, =, ;, (, ... : not a plain word
 	}
-	if shellBuiltins[w] {
+	if shellBuiltins()[w] {
 		return ""
 	}
 	return w
 }
 
 // shellBuiltins are the words dash and bash run themselves (POSIX special
-// and regular builtins, keywords, and the common extras).
-var shellBuiltins = map[string]bool{}
-
-func init() {
+// and regular builtins, keywords, and the common extras). Built on first
+// use: a start with no shell command never pays for it.
+var shellBuiltins = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range strings.Fields(`! { } case do done elif else esac fi for function if in select then
 		until while . : alias bg break builtin cd command continue declare echo eval exec exit export false
 		fc fg getopts hash jobs kill let local printf pwd read readonly return set shift source test
 		times trap true type typeset ulimit umask unalias unset wait [ [[`) {
-		shellBuiltins[w] = true
+		m[w] = true
 	}
-}
+	return m
+})
 
 // kindError is a message that also says which of fs.ErrNotExist (exec's
 // 127) and fs.ErrPermission (126) it is, for errors.Is.
