@@ -3,6 +3,8 @@ package convert
 import (
 	"fmt"
 	"strings"
+
+	"appstart/runtime/spec"
 )
 
 // emit writes the appstart.toml: a header, the notes on dropped sections,
@@ -66,44 +68,9 @@ func (cv *converter) emit() []byte {
 	return []byte(b.String())
 }
 
-// key writes a TOML key: bare when it can be, quoted otherwise.
-func key(k string) string {
-	if k != "" && strings.Trim(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == "" {
-		return k
-	}
-	return quote(k)
-}
-
-// quote writes a TOML string: a literal '...' string when that avoids
-// escapes (a shell line full of double quotes reads as written), a basic
-// "..." string otherwise.
-func quote(s string) string {
-	hasCtl := strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
-	if !hasCtl && !strings.Contains(s, "'") && strings.ContainsAny(s, `"\`) {
-		return "'" + s + "'"
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// key and quote write a TOML key and string: spec's writers, which
+// runtime/startsh shares.
+var (
+	key   = spec.TOMLKey
+	quote = spec.TOMLString
+)

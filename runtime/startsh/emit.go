@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"appstart/runtime/spec"
 )
 
 // emit writes the appstart.toml: a header with the coverage and the
@@ -212,44 +214,12 @@ func quoteList(ss []string) string {
 	return strings.Join(q, ", ")
 }
 
-// key writes a TOML key: bare when it can be, quoted otherwise.
-func key(k string) string {
-	if k != "" && strings.Trim(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == "" {
-		return k
-	}
-	return quote(k)
-}
-
-// quote writes a TOML string: a literal '...' string when that avoids
-// escapes, a basic "..." string otherwise.
-func quote(s string) string {
-	hasCtl := strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
-	if !hasCtl && !strings.Contains(s, "'") && strings.ContainsAny(s, `"\`) {
-		return "'" + s + "'"
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// key and quote write a TOML key and string: spec's writers, which
+// runtime/convert shares.
+var (
+	key   = spec.TOMLKey
+	quote = spec.TOMLString
+)
 
 // setFlags is the script's set line as it was meant: -e, -u and -o
 // pipefail when written; "" when the script had no -e.
