@@ -186,30 +186,11 @@ func isCommentOrBlank(b []byte) bool {
 // over more lines, last is the index of the line it ends on.
 func parseINIKey(src []byte, ls []line, i int) (k iniKey, last int, err error) {
 	l := ls[i]
-	text := src[l.start:l.end]
-	ind := leadingSpace(text)
-	t := text[len(ind):]
-	k.indent = string(ind)
-	d := bytes.IndexAny(t, "=:")
-	if d < 0 {
-		name := bytes.TrimRight(t, " \t")
-		k.name, k.bare = string(name), true
-		k.keyEnd = l.start + len(ind) + len(name)
-		k.valStart, k.valEnd, k.lineEnd = k.keyEnd, k.keyEnd, l.end
-		return k, i, nil
+	if k, err = parseINIKeyHead(src, l, i); err != nil || k.bare {
+		return k, i, err
 	}
-	name := bytes.TrimRight(t[:d], " \t")
-	if len(name) == 0 {
-		return k, i, errAt(i+1, "cannot parse line: no key before %q", t[d])
-	}
-	k.name = string(name)
-	k.keyEnd = l.start + len(ind) + len(name)
-	vs := l.start + len(ind) + d + 1
-	for vs < l.end && (src[vs] == ' ' || src[vs] == '\t') {
-		vs++
-	}
-	k.delim = string(src[k.keyEnd:vs])
-	k.valStart, last = vs, i
+	vs := k.valStart
+	last = i
 	switch {
 	case vs < l.end && src[vs] == '"':
 		end, ok := scanPHPDouble(src, vs)
@@ -234,6 +215,37 @@ func parseINIKey(src []byte, ls []line, i int) (k iniKey, last int, err error) {
 	}
 	k.lineEnd = ls[last].end
 	return k, last, nil
+}
+
+// parseINIKeyHead parses the key line l (line i+1) up to its value, in
+// both dialects: the indent, the name, the delimiter with its blanks, and
+// where the value starts. A line without "=" or ":" is a bare key, whole.
+func parseINIKeyHead(src []byte, l line, i int) (iniKey, error) {
+	text := src[l.start:l.end]
+	ind := leadingSpace(text)
+	t := text[len(ind):]
+	k := iniKey{indent: string(ind)}
+	d := bytes.IndexAny(t, "=:")
+	if d < 0 {
+		name := bytes.TrimRight(t, " \t")
+		k.name, k.bare = string(name), true
+		k.keyEnd = l.start + len(ind) + len(name)
+		k.valStart, k.valEnd, k.lineEnd = k.keyEnd, k.keyEnd, l.end
+		return k, nil
+	}
+	name := bytes.TrimRight(t[:d], " \t")
+	if len(name) == 0 {
+		return k, errAt(i+1, "cannot parse line: no key before %q", t[d])
+	}
+	k.name = string(name)
+	k.keyEnd = l.start + len(ind) + len(name)
+	vs := l.start + len(ind) + d + 1
+	for vs < l.end && (src[vs] == ' ' || src[vs] == '\t') {
+		vs++
+	}
+	k.delim = string(src[k.keyEnd:vs])
+	k.valStart = vs
+	return k, nil
 }
 
 // singleQuotedEnd returns the length of the 'quoted' value b starts with

@@ -71,31 +71,12 @@ func (c *rawCont) extend(cur *iniSection, src []byte, l line, t []byte) bool {
 // parseRawINIKey parses the key line ls[i] of the raw dialect.
 func parseRawINIKey(src []byte, ls []line, i int) (iniKey, error) {
 	l := ls[i]
-	text := src[l.start:l.end]
-	ind := leadingSpace(text)
-	t := text[len(ind):]
-	k := iniKey{indent: string(ind)}
-	d := bytes.IndexAny(t, "=:")
-	if d < 0 {
-		name := bytes.TrimRight(t, " \t")
-		k.name, k.bare = string(name), true
-		k.keyEnd = l.start + len(ind) + len(name)
-		k.valStart, k.valEnd, k.lineEnd = k.keyEnd, k.keyEnd, l.end
-		return k, nil
+	k, err := parseINIKeyHead(src, l, i)
+	if err != nil || k.bare {
+		return k, err
 	}
-	name := bytes.TrimRight(t[:d], " \t")
-	if len(name) == 0 {
-		return k, errAt(i+1, "cannot parse line: no key before %q", t[d])
-	}
-	k.name = string(name)
-	k.keyEnd = l.start + len(ind) + len(name)
-	vs := l.start + len(ind) + d + 1
-	for vs < l.end && (src[vs] == ' ' || src[vs] == '\t') {
-		vs++
-	}
-	k.delim = string(src[k.keyEnd:vs])
-	k.valStart, k.valEnd, k.lineEnd = vs, rawINIEnd(src, vs, l.end), l.end
-	k.value = string(src[vs:k.valEnd])
+	k.valEnd, k.lineEnd = rawINIEnd(src, k.valStart, l.end), l.end
+	k.value = string(src[k.valStart:k.valEnd])
 	return k, nil
 }
 
