@@ -12,11 +12,7 @@ func checkMain(std app.IO, args []string) int {
 	var opts app.CheckOptions
 	f.inputs(&opts.Inputs, true)
 	f.BoolVar(&opts.SpecOnly, "spec-only", false, "validate the spec alone, not the image it runs in (users, commands, template sources)")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	return app.Check(opts, std)

@@ -78,6 +78,18 @@ func (f *flags) parse(args []string) (pos []string, code int, ok bool) {
 	return pos, app.ExitOK, true
 }
 
+// parseArgs is parse, then args: the positional arguments, between lo and
+// hi of them (hi < 0: no upper bound).
+func (f *flags) parseArgs(args []string, lo, hi int) (pos []string, code int, ok bool) {
+	if pos, code, ok = f.parse(args); !ok {
+		return nil, code, false
+	}
+	if code, ok = f.args(pos, lo, hi); !ok {
+		return nil, code, false
+	}
+	return pos, app.ExitOK, true
+}
+
 // takesValue reports whether the flag arg ("-n", "--config") needs the next
 // argument as its value: a known flag, not boolean, without "=value".
 func (f *flags) takesValue(arg string) bool {

@@ -11,11 +11,7 @@ func runMain(std app.IO, args []string) int {
 	f := newFlags("run", std)
 	var in app.Inputs
 	f.inputs(&in, true)
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	return app.Run(in, std)
