@@ -1,13 +1,8 @@
 package examples_test
 
 import (
-	"io"
-	"net/http"
 	"os"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"appstart/runtime/harness"
 )
@@ -33,79 +28,30 @@ func BenchmarkMediaWikiStart(b *testing.B) {
 	pg := startPostgres(b)
 	dir := example{name: "mediawiki"}.dir(b)
 	volumes := b.TempDir() // a sub-benchmark's TempDir goes with it; restart reuses install's volume
-	for _, starter := range []struct{ name, db string }{{"appstart", "mw_appstart"}, {"start.sh", "mw_startsh"}} {
-		argv := []string{"/app/bin/appstart"}
-		if starter.name == "start.sh" {
-			argv = []string{"/bin/bash", "/app/pkg/start.sh"}
-		}
-		pg.query(b, "postgres", "CREATE ROLE "+starter.db+" LOGIN PASSWORD 'bench-pw'")
+	mainPage := readyAnswer{"http://127.0.0.1:3000/index.php?title=Main_Page", "MediaWiki has been installed", mwStartTimeout}
+	for _, starter := range starters {
+		db := "mw_" + starter.db
+		pg.query(b, "postgres", "CREATE ROLE "+db+" LOGIN PASSWORD 'bench-pw'")
 		o := harness.Options{
-			Argv:     argv,
+			Argv:     starter.argv,
 			PkgDir:   dir,
 			Binaries: map[string]string{"/app/bin/appstart": harness.Binary(b)},
 			Mounts: []harness.Mount{
 				{Source: dir + "/image/etc/mediawiki", Target: "/etc/mediawiki"},
 				{Source: pg.SocketDir, Target: "/app/pgsql"},
 			},
-			Env: append(append([]string{}, harness.DefaultEnv...), pg.env("/app/pgsql", starter.db, "bench-pw", starter.db)...),
+			Env: append(append([]string{}, harness.DefaultEnv...), pg.env("/app/pgsql", db, "bench-pw", db)...),
 		}
-		b.Run(starter.name+"/install", func(b *testing.B) {
-			var total time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				pg.query(b, "postgres", "DROP DATABASE IF EXISTS "+starter.db)
-				pg.query(b, "postgres", "CREATE DATABASE "+starter.db+" OWNER "+starter.db)
-				data, err := os.MkdirTemp(volumes, starter.db+"-")
-				if err != nil {
-					b.Fatal(err)
-				}
-				o.DataDir = data
-				b.StartTimer()
-				total += mwStartOnce(b, o)
+		benchReady(b, starter.name+"/install", &o, mainPage, func(b *testing.B) {
+			pg.query(b, "postgres", "DROP DATABASE IF EXISTS "+db)
+			pg.query(b, "postgres", "CREATE DATABASE "+db+" OWNER "+db)
+			data, err := os.MkdirTemp(volumes, db+"-")
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/ready")
+			o.DataDir = data
 		})
-		b.Run(starter.name+"/restart", func(b *testing.B) {
-			// The volume the last install left, installed and current.
-			var total time.Duration
-			for b.Loop() {
-				total += mwStartOnce(b, o)
-			}
-			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/ready")
-		})
+		// The volume the last install left, installed and current.
+		benchReady(b, starter.name+"/restart", &o, mainPage, nil)
 	}
-}
-
-// mwStartOnce launches o, waits until the main page answers 200 and returns
-// how long that took; then it stops the container by SIGTERM (not timed) and
-// checks it exited 0.
-func mwStartOnce(b *testing.B, o harness.Options) time.Duration {
-	b.Helper()
-	start := time.Now()
-	c := harness.Run(b, o)
-	client := c.HTTPClient()
-	client.Timeout = 10 * time.Second
-	deadline := start.Add(mwStartTimeout)
-	for {
-		resp, err := client.Get("http://127.0.0.1:3000/index.php?title=Main_Page")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), "MediaWiki has been installed") {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("%s: no good answer within %s (last: %v)\n%s", o.Argv[0], mwStartTimeout, err, c.Stderr())
-		}
-		time.Sleep(5 * time.Millisecond) // a poll interval, bounded by the deadline above
-	}
-	took := time.Since(start)
-	b.StopTimer()
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(2 * stopLimit); r.ExitCode != 0 {
-		b.Fatalf("%s: exit %d after SIGTERM\n%s", o.Argv[0], r.ExitCode, r.Stderr)
-	}
-	b.StartTimer()
-	return took
 }

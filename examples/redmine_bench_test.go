@@ -1,11 +1,8 @@
 package examples_test
 
 import (
-	"net/http"
 	"os"
-	"syscall"
 	"testing"
-	"time"
 
 	"appstart/runtime/harness"
 )
@@ -27,15 +24,12 @@ func BenchmarkRedmineStart(b *testing.B) {
 	}
 	pg := startPostgres(b)
 	img := redmineImage(b)
-	for _, starter := range []string{"appstart", "start.sh"} {
-		argv := []string{"/app/bin/appstart"}
-		if starter == "start.sh" {
-			argv = []string{"/bin/bash", "/app/pkg/start.sh"}
-		}
-		db := map[string]string{"appstart": "rm_appstart", "start.sh": "rm_startsh"}[starter]
+	login := readyAnswer{"http://127.0.0.1:3000/login", "", redmineStart}
+	for _, starter := range starters {
+		db := "rm_" + starter.db
 		pg.createDatabase(b, db, "bench-pw", db)
 		o := harness.Options{
-			Argv:        argv,
+			Argv:        starter.argv,
 			PkgDir:      example{name: "redmine"}.dir(b),
 			Binaries:    map[string]string{"/app/bin/appstart": harness.Binary(b)},
 			Mounts:      append(append([]harness.Mount{}, img...), harness.Mount{Source: pg.SocketDir, Target: "/app/pgsql"}),
@@ -44,43 +38,7 @@ func BenchmarkRedmineStart(b *testing.B) {
 			MemoryLimit: 256 << 20,
 			RAMLimit:    256 << 20,
 		}
-		redmineReady(b, o) // the install, untimed
-		b.Run(starter+"/restart", func(b *testing.B) {
-			var total time.Duration
-			for b.Loop() {
-				total += redmineReady(b, o)
-			}
-			b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/ready")
-		})
+		startToReady(b, o, login) // the install, untimed
+		benchReady(b, starter.name+"/restart", &o, login, nil)
 	}
-}
-
-// redmineReady starts a container, returns the time from its launch to the
-// first 200 for /login, then stops it with SIGTERM (exit 0 required).
-func redmineReady(b *testing.B, o harness.Options) time.Duration {
-	b.Helper()
-	start := time.Now()
-	c := harness.Run(b, o)
-	client := *c.HTTPClient()
-	client.Timeout = 5 * time.Second
-	var took time.Duration
-	for deadline := start.Add(redmineStart); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := client.Get("http://127.0.0.1:3000/login"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				took = time.Since(start)
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("no 200 for /login within %s\n%s\n%s", redmineStart, c.Stdout(), c.Stderr())
-		}
-	}
-	b.StopTimer()
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(2 * stopLimit); r.ExitCode != 0 {
-		b.Fatalf("exit %d after SIGTERM\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
-	}
-	b.StartTimer()
-	return took
 }

@@ -1,14 +1,9 @@
 package examples_test
 
 import (
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"appstart/runtime/harness"
 )
@@ -30,14 +25,12 @@ func BenchmarkWordPressStart(b *testing.B) {
 	db := startMariaDB(b)
 	dir := example{name: "wordpress"}.dir(b)
 	volumes := b.TempDir() // a sub-benchmark's TempDir goes with it; restart reuses install's volume
-	for _, starter := range []struct{ name, db string }{{"appstart", "wp_appstart"}, {"start.sh", "wp_startsh"}} {
-		argv := []string{"/app/bin/appstart"}
-		if starter.name == "start.sh" {
-			argv = []string{"/bin/bash", "/app/pkg/start.sh"}
-		}
-		db.createDatabase(b, starter.db, "bench-pw", starter.db)
+	firstPost := readyAnswer{wpOrigin + "/?p=1", "Hello world!", startTimeout}
+	for _, starter := range starters {
+		name := "wp_" + starter.db
+		db.createDatabase(b, name, "bench-pw", name)
 		o := harness.Options{
-			Argv:     argv,
+			Argv:     starter.argv,
 			PkgDir:   dir,
 			Binaries: map[string]string{"/app/bin/appstart": harness.Binary(b)},
 			Mounts: []harness.Mount{
@@ -45,64 +38,17 @@ func BenchmarkWordPressStart(b *testing.B) {
 				{Source: db.SocketDir, Target: "/app/mysql"},
 			},
 			Env: append(append(append([]string{}, harness.DefaultEnv...), "CLOUDRON_APP_ORIGIN="+wpOrigin),
-				db.mysqlEnv("/app/mysql", starter.db, "bench-pw", starter.db)...),
+				db.mysqlEnv("/app/mysql", name, "bench-pw", name)...),
 		}
-		b.Run(starter.name+"/install", func(b *testing.B) {
-			var total time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				db.query(b, "DROP DATABASE "+starter.db+"; CREATE DATABASE "+starter.db)
-				data, err := os.MkdirTemp(volumes, starter.db+"-")
-				if err != nil {
-					b.Fatal(err)
-				}
-				o.DataDir = data
-				b.StartTimer()
-				total += wpStartOnce(b, o)
+		benchReady(b, starter.name+"/install", &o, firstPost, func(b *testing.B) {
+			db.query(b, "DROP DATABASE "+name+"; CREATE DATABASE "+name)
+			data, err := os.MkdirTemp(volumes, name+"-")
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/ready")
+			o.DataDir = data
 		})
-		b.Run(starter.name+"/restart", func(b *testing.B) {
-			// The volume the last install left, installed and current.
-			var total time.Duration
-			for b.Loop() {
-				total += wpStartOnce(b, o)
-			}
-			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/ready")
-		})
+		// The volume the last install left, installed and current.
+		benchReady(b, starter.name+"/restart", &o, firstPost, nil)
 	}
-}
-
-// wpStartOnce launches o, waits until GET /?p=1 answers 200 and returns how
-// long that took; then it stops the container by SIGTERM (not timed) and
-// checks it exited 0.
-func wpStartOnce(b *testing.B, o harness.Options) time.Duration {
-	b.Helper()
-	start := time.Now()
-	c := harness.Run(b, o)
-	client := c.HTTPClient()
-	client.Timeout = 10 * time.Second
-	deadline := start.Add(startTimeout)
-	for {
-		resp, err := client.Get(wpOrigin + "/?p=1")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), "Hello world!") {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("%s: no good answer within %s (last: %v)\n%s", o.Argv[0], startTimeout, err, c.Stderr())
-		}
-		time.Sleep(5 * time.Millisecond) // a poll interval, bounded by the deadline above
-	}
-	took := time.Since(start)
-	b.StopTimer()
-	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(2 * stopLimit); r.ExitCode != 0 {
-		b.Fatalf("%s: exit %d after SIGTERM\n%s", o.Argv[0], r.ExitCode, r.Stderr)
-	}
-	b.StartTimer()
-	return took
 }
