@@ -12,7 +12,7 @@ import (
 	"appstart/runtime/logfwd"
 	"appstart/runtime/stage"
 	"appstart/runtime/supervise"
-	"golang.org/x/sys/unix"
+	"appstart/runtime/sysx"
 )
 
 // logger writes appstart's own messages: one line each, "appstart: " first,
@@ -84,7 +84,7 @@ func (l *logger) keepIn(s *logfwd.Sink, last func(program string) []string) {
 }
 
 func newLogger(w io.Writer) *logger {
-	return &logger{w: w, debug: os.Getenv("APPSTART_DEBUG") != "", tty: isTerminal(w)}
+	return &logger{w: w, debug: os.Getenv("APPSTART_DEBUG") != "", tty: sysx.IsTerminal(w)}
 }
 
 func (l *logger) printf(format string, args ...any) {
@@ -126,17 +126,6 @@ func (l *logger) event(e supervise.Event) {
 		}
 	}
 	l.printf("%s", msg)
-}
-
-// isTerminal reports whether w is a terminal (a live counter is for a
-// person watching, never for a pipe or the platform's log collector).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }
 
 // progressAfter is how long a stage runs before its progress is shown:

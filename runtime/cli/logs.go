@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -14,7 +12,7 @@ import (
 
 	"appstart/runtime/app"
 	"appstart/runtime/control"
-	"golang.org/x/sys/unix"
+	"appstart/runtime/sysx"
 )
 
 func logsCmd() command {
@@ -71,7 +69,9 @@ func logsAs(cmd string, std app.IO, args []string) int {
 	if c == nil {
 		return code
 	}
-	tty := isTerminal(std.Stdout)
+	// Padded, coloured names are for a person at a terminal; a script or
+	// grep gets the plain "web | " lines.
+	tty := sysx.IsTerminal(std.Stdout)
 	format := &control.LogFormat{Names: q.Name == "" || isGroup(c, q.Name), Timestamps: stamps,
 		Pad: tty, Color: tty && colorWanted(std.Env)}
 	write := func(l control.LogLine) error { return format.Write(std.Stdout, l) }
@@ -131,17 +131,6 @@ func flagGiven(f *flags, name string) bool {
 	given := false
 	f.Visit(func(fl *flag.Flag) { given = given || fl.Name == name })
 	return given
-}
-
-// isTerminal: padded, coloured names are for a person at a terminal, never
-// for a pipe or a file (a script or grep gets the plain "web | " lines).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }
 
 // colorWanted honours NO_COLOR (no-color.org) and TERM=dumb.
