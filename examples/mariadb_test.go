@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,24 +52,16 @@ func startMariaDB(t testing.TB) *mariadb {
 		}
 	}
 	harness.RequireCommands(t, "mariadb")
-	uid, gid := dbUser(t)
+	uid, gid := serverUser(t, "mysql", "MariaDB")
 	base, err := os.MkdirTemp("", "appstart-examples-mariadb-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(base) })
-	db := &mariadb{SocketDir: filepath.Join(base, "sock"), Port: loopbackPort(t), base: base}
+	db := &mariadb{SocketDir: filepath.Join(base, "sock"), Port: freePort(t), base: base}
 	data := filepath.Join(base, "data")
-	// The container's users (www-data, cloudron) must reach the socket, so
-	// its directory is searchable by all; the data directory stays private.
-	for _, d := range []string{base, db.SocketDir, data} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chown(d, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// The data directory stays private.
+	serverDirs(t, uid, gid, base, db.SocketDir, data)
 	if err := os.Chmod(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -135,41 +126,6 @@ func startMariaDB(t testing.TB) *mariadb {
 		}
 	}
 	return db
-}
-
-// loopbackPort asks the kernel for a free loopback port (freePort's twin for
-// benchmarks too).
-func loopbackPort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// dbUser is the uid and gid the server runs as.
-func dbUser(t testing.TB) (int, int) {
-	t.Helper()
-	for _, name := range []string{"mysql", "nobody"} {
-		if uid, gid, ok := lookupUser(name); ok {
-			return uid, gid
-		}
-	}
-	harness.SkipOrFail(t, "neither a mysql nor a nobody user exists to run MariaDB as")
-	return 0, 0
-}
-
-// lookupUser reads /etc/passwd through os/user.
-func lookupUser(name string) (int, int, bool) {
-	u, err := user.Lookup(name)
-	if err != nil {
-		return 0, 0, false
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return uid, gid, true
 }
 
 func (db *mariadb) env() []string {

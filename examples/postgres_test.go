@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,26 +51,15 @@ func startPostgres(t testing.TB) *postgres {
 		harness.SkipOrFail(t, "PostgreSQL 15 is not installed (%v): apt-get install postgresql-15", err)
 	}
 	harness.RequireCommands(t, "psql")
-	uid, gid := serverUser(t)
+	uid, gid := serverUser(t, "postgres", "PostgreSQL")
 	base, err := os.MkdirTemp("", "appstart-examples-pg-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(base) })
 	pg := &postgres{SocketDir: filepath.Join(base, "sock"), Port: freePort(t), base: base, superPass: "super-" + strconv.Itoa(os.Getpid())}
-	// The container's users (www-data, cloudron) must reach the socket, so the
-	// directories are searchable by all; the data directory stays 0700.
-	for _, d := range []string{base, pg.SocketDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chown(d, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// The data directory (initdb's) stays 0700.
+	serverDirs(t, uid, gid, base, pg.SocketDir)
 	pwfile := filepath.Join(base, "pwfile")
 	if err := os.WriteFile(pwfile, []byte(pg.superPass+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -97,22 +84,6 @@ func startPostgres(t testing.TB) *postgres {
 		t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, b)
 	}
 	return pg
-}
-
-// serverUser is the uid and gid the server runs as.
-func serverUser(t testing.TB) (int, int) {
-	t.Helper()
-	for _, name := range []string{"postgres", "nobody"} {
-		u, err := user.Lookup(name)
-		if err != nil {
-			continue
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		return uid, gid
-	}
-	harness.SkipOrFail(t, "neither a postgres nor a nobody user exists to run PostgreSQL as")
-	return 0, 0
 }
 
 func (pg *postgres) asServer(t testing.TB, uid, gid int, prog string, args ...string) {
@@ -178,15 +149,4 @@ func (pg *postgres) env(dir, role, password, db string) []string {
 // is on: only ' needs doubling, a backslash is itself).
 func sqlString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// freePort asks the kernel for a free loopback port.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
