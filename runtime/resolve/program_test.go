@@ -52,14 +52,48 @@ command = "exec node server.js > /dev/null"
 	}
 }
 
-func TestBindShellCommandWordNotFound(t *testing.T) {
-	fx := newFixture()
-	src := `
-[programs.web]
-command = "exec pg_ctl start"
-`
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), "pg_ctl", "not found in PATH")
+// A command the start could not exec is reported once, on the line of
+// command: each case sets up the image, writes the program's keys, and
+// wants the message.
+func TestBindCommandProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		image func(im image)
+		keys  string // of [programs.web]
+		msg   string
+	}{
+		{"shell word not found", nil, "command = \"exec pg_ctl start\"\n", "pg_ctl: not found in PATH"},
+		{"not found", nil, "command = [\"nodejs\", \"server.js\"]\n", "nodejs: not found in PATH /usr/local/bin:/usr/bin:/bin"},
+		{"absent path", nil, "command = [\"/app/code/run.sh\"]\n", "/app/code/run.sh does not exist in the image"},
+		{"not executable by user", func(im image) { im.file("/app/code/start.sh", 0o744, 0, 0, "#!/bin/sh\n") },
+			"command = [\"/app/code/start.sh\"]\n",
+			"/app/code/start.sh is not executable by cloudron (uid 1000): mode -rwxr--r--, owner uid 0 gid 0"},
+		// The kernel uses one class: the owner's bits for the owner, even
+		// when other has more.
+		{"owner class only", func(im image) { im.file("/app/code/start.sh", 0o605, 1000, 1000, "\x7fELF") },
+			"command = [\"/app/code/start.sh\"]\n", "not executable by cloudron"},
+		{"directory not searchable", func(im image) { im.dir("/app/code", 0o700, 0, 0) },
+			"command = [\"/app/code/start.sh\"]\n",
+			"/app/code/start.sh is not reachable by cloudron (uid 1000): its directory /app/code is mode -rwx------, owner uid 0 gid 0"},
+		{"shebang interpreter missing", func(im image) { im.file("/app/code/start.sh", 0o755, 0, 0, "#!/usr/bin/ruby -w\nputs 1\n") },
+			"command = [\"/app/code/start.sh\"]\n",
+			"/app/code/start.sh starts with #!/usr/bin/ruby, which does not exist in the image"},
+		{"shebang interpreter not executable", func(im image) {
+			im.file("/usr/bin/python3", 0o750, 0, 0, "\x7fELF")
+			im.file("/app/code/start.py", 0o755, 0, 0, "#!/usr/bin/python3\nprint(1)\n")
+		}, "command = [\"/app/code/start.py\"]\n", "/app/code/start.py: its interpreter /usr/bin/python3 is not executable by cloudron"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture()
+			if tc.image != nil {
+				tc.image(fx.im)
+			}
+			src := "[programs.web]\n" + tc.keys
+			_, probs := fx.bind(t, src, Input{})
+			wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), tc.msg)
+			wantCount(t, probs, 1)
+		})
+	}
 }
 
 func TestBindShellBuiltinIsNotLookedUp(t *testing.T) {
@@ -71,27 +105,6 @@ command = "cd /app/code && exec node server.js"
 	fx.bindOK(t, src, Input{})
 }
 
-func TestBindCommandNotFound(t *testing.T) {
-	fx := newFixture()
-	src := `
-[programs.web]
-command = ["nodejs", "server.js"]
-`
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), "nodejs: not found in PATH /usr/local/bin:/usr/bin:/bin")
-	wantCount(t, probs, 1)
-}
-
-func TestBindCommandAbsentPath(t *testing.T) {
-	fx := newFixture()
-	src := `
-[programs.web]
-command = ["/app/code/run.sh"]
-`
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), "/app/code/run.sh does not exist in the image")
-}
-
 // The image's PATH lacks a non-executable match: exec skips it, as lookPath.
 func TestBindCommandSkipsNonExecutableInPath(t *testing.T) {
 	fx := newFixture()
@@ -100,28 +113,6 @@ func TestBindCommandSkipsNonExecutableInPath(t *testing.T) {
 	if p.Launch.Path != "/usr/bin/node" {
 		t.Errorf("Path = %q, want /usr/bin/node (the first with an execute bit)", p.Launch.Path)
 	}
-}
-
-func TestBindCommandNotExecutableByUser(t *testing.T) {
-	fx := newFixture()
-	fx.im.file("/app/code/start.sh", 0o744, 0, 0, "#!/bin/sh\n")
-	src := `
-[programs.web]
-command = ["/app/code/start.sh"]
-`
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"),
-		"/app/code/start.sh is not executable by cloudron (uid 1000): mode -rwxr--r--, owner uid 0 gid 0")
-}
-
-// The kernel uses one class: the owner's bits for the owner, even when
-// other has more.
-func TestBindCommandOwnerClassOnly(t *testing.T) {
-	fx := newFixture()
-	fx.im.file("/app/code/start.sh", 0o605, 1000, 1000, "\x7fELF")
-	src := "[programs.web]\ncommand = [\"/app/code/start.sh\"]\n"
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), "not executable by cloudron")
 }
 
 // A supplementary group from /etc/group counts: cloudron is in www-data.
@@ -145,34 +136,6 @@ func TestBindCommandRoot(t *testing.T) {
 	src := "[programs.web]\ncommand = [\"/app/code/start.sh\"]\nuser = \"root\"\n"
 	_, probs := fx.bind(t, src, Input{})
 	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"), "not executable by root (uid 0)")
-}
-
-func TestBindCommandDirectoryNotSearchable(t *testing.T) {
-	fx := newFixture()
-	fx.im.dir("/app/code", 0o700, 0, 0)
-	src := "[programs.web]\ncommand = [\"/app/code/start.sh\"]\n"
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"),
-		"/app/code/start.sh is not reachable by cloudron (uid 1000): its directory /app/code is mode -rwx------, owner uid 0 gid 0")
-}
-
-func TestBindCommandShebangMissingInterpreter(t *testing.T) {
-	fx := newFixture()
-	fx.im.file("/app/code/start.sh", 0o755, 0, 0, "#!/usr/bin/ruby -w\nputs 1\n")
-	src := "[programs.web]\ncommand = [\"/app/code/start.sh\"]\n"
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"),
-		"/app/code/start.sh starts with #!/usr/bin/ruby, which does not exist in the image")
-}
-
-func TestBindCommandShebangInterpreterNotExecutable(t *testing.T) {
-	fx := newFixture()
-	fx.im.file("/usr/bin/python3", 0o750, 0, 0, "\x7fELF")
-	fx.im.file("/app/code/start.py", 0o755, 0, 0, "#!/usr/bin/python3\nprint(1)\n")
-	src := "[programs.web]\ncommand = [\"/app/code/start.py\"]\n"
-	_, probs := fx.bind(t, src, Input{})
-	wantProblem(t, probs, at(t, src, "command =", "programs.web.command"),
-		"/app/code/start.py: its interpreter /usr/bin/python3 is not executable by cloudron")
 }
 
 // A command a [[seed]] copies into a writable root is not in the image
