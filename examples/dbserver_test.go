@@ -1,11 +1,16 @@
 package examples_test
 
 import (
+	"bytes"
+	"context"
 	"net"
 	"os"
+	"os/exec"
 	"os/user"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"appstart/runtime/harness"
 )
@@ -59,4 +64,23 @@ func serverDirs(t testing.TB, uid, gid int, dirs ...string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// clientQuery runs a database client, argv (its last argument sql), with env
+// and bounded by limit, and returns its output without the final newline;
+// a failure fails t with the client's stderr. The tests drive host tools
+// from outside any container, so os/exec's Wait is theirs to use.
+func clientQuery(t testing.TB, limit time.Duration, env []string, sql string, argv ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], sql)...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %q: %v\n%s", argv[0], sql, err, stderr.String())
+	}
+	return strings.TrimSuffix(string(out), "\n")
 }

@@ -1,7 +1,6 @@
 package examples_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -140,17 +139,7 @@ func (db *mariadb) Socket() string { return filepath.Join(db.SocketDir, "mysqld.
 // batch output, tab-separated without column names, minus the final newline.
 func (db *mariadb) query(t testing.TB, sql string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), mariadbTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "mariadb", "--no-defaults", "-S", db.Socket(), "-u", "root", "-N", "-B", "-e", sql)
-	cmd.Env = db.env()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("mariadb %q: %v\n%s", sql, err, stderr.String())
-	}
-	return strings.TrimSuffix(string(out), "\n")
+	return clientQuery(t, mariadbTimeout, db.env(), sql, "mariadb", "--no-defaults", "-S", db.Socket(), "-u", "root", "-N", "-B", "-e")
 }
 
 // createDatabase makes a user with password, reachable from localhost (the

@@ -1,7 +1,6 @@
 package examples_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -111,18 +110,8 @@ func (pg *postgres) run(uid, gid int, prog string, args ...string) (string, erro
 // tuples-only output without the final newline.
 func (pg *postgres) query(t testing.TB, db, sql string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1",
-		"-h", "127.0.0.1", "-p", strconv.Itoa(pg.Port), "-U", "postgres", "-d", db, "-c", sql)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "PGPASSWORD=" + pg.superPass, "PGCONNECT_TIMEOUT=10"}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("psql %q: %v\n%s", sql, err, stderr.String())
-	}
-	return strings.TrimSuffix(string(out), "\n")
+	return clientQuery(t, pgTimeout, []string{"PATH=/usr/bin:/bin", "PGPASSWORD=" + pg.superPass, "PGCONNECT_TIMEOUT=10"}, sql,
+		"psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", strconv.Itoa(pg.Port), "-U", "postgres", "-d", db, "-c")
 }
 
 // createDatabase makes a login role with password and a database it owns,
