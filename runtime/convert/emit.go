@@ -11,18 +11,7 @@ import (
 // the top-level user and [env], then each program in input order.
 func (cv *converter) emit() []byte {
 	var b strings.Builder
-	comment := func(s string) {
-		// A TOML comment may hold no control character but tab.
-		s = strings.Map(func(r rune) rune {
-			if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
-				return '?'
-			}
-			return r
-		}, s)
-		for _, l := range strings.Split(s, "\n") {
-			b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
-		}
-	}
+	comment := func(s string) { b.WriteString(spec.TOMLComment(s)) }
 	comment("Converted from " + strings.Join(cv.files, ", ") + " by appstart convert.")
 	comment("Each comment marks something supervisord did that is not carried over as it was, and why.")
 	if len(cv.notes) > 0 {

@@ -9,6 +9,23 @@ import (
 // start.sh converters) quote keys and strings the one way this package
 // reads them back.
 
+// TOMLComment writes s as TOML comment lines, "# " before each of its
+// lines, trailing blanks trimmed. A TOML comment may hold no control
+// character but tab: any other is written as "?".
+func TOMLComment(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
+	}
+	return b.String()
+}
+
 // TOMLKey writes a TOML key: bare when it can be, quoted otherwise.
 func TOMLKey(k string) string {
 	if isBareKey(k) {

@@ -22,3 +22,24 @@ func TestTOMLString(t *testing.T) {
 		}
 	}
 }
+
+// TestTOMLComment: a comment reads back as no value at all, whatever it
+// holds, and each line keeps its text.
+func TestTOMLComment(t *testing.T) {
+	for s, want := range map[string]string{
+		"one":              "# one\n",
+		"two\nlines ":      "# two\n# lines\n",
+		"":                 "#\n",
+		"bell\x07 del\x7f": "# bell? del?\n",
+		"cr\r\ttab":        "# cr?\ttab\n",
+	} {
+		got := TOMLComment(s)
+		if got != want {
+			t.Errorf("TOMLComment(%q) = %q, want %q", s, got, want)
+		}
+		var v map[string]any
+		if _, err := toml.Decode(got, &v); err != nil || len(v) != 0 {
+			t.Errorf("TOMLComment(%q) = %q reads back as %v, %v", s, got, v, err)
+		}
+	}
+}

@@ -12,11 +12,7 @@ import (
 // notes, then the stages in the order they run, then the programs.
 func (c *conv) emit() []byte {
 	var b strings.Builder
-	comment := func(s string) {
-		for _, l := range strings.Split(s, "\n") {
-			b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
-		}
-	}
+	comment := func(s string) { b.WriteString(spec.TOMLComment(s)) }
 	base := path.Base(c.name)
 	comment(fmt.Sprintf("Converted from %s by appstart convert: %d of %d top-level statements converted, %d kept in %s.",
 		base, c.converted, c.converted+c.keptN, c.keptN, KeptScript))
