@@ -16,11 +16,7 @@ func healthCmd() command {
 // running and healthy, 1 otherwise (not running included).
 func healthMain(std app.IO, args []string) int {
 	f := newFlags("health", std)
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	c, code := dialControl(std, "health")

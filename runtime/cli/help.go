@@ -12,11 +12,8 @@ func helpCmd() command {
 func helpMain(std app.IO, args []string) int {
 	f := newFlags("help", std)
 	f.help = usage
-	pos, code, ok := f.parse(args)
+	pos, code, ok := f.parseArgs(args, 0, 1)
 	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 1); !ok {
 		return code
 	}
 	if len(pos) == 0 || pos[0] == "help" {

@@ -26,11 +26,7 @@ func initMain(std app.IO, args []string) int {
 		return nil
 	})
 	from := f.String("manifest", "", "start from this CloudronManifest.json `FILE`: its httpPort and addons")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	opt := scaffold.Options{Port: *port, Addons: addons}

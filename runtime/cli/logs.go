@@ -41,11 +41,8 @@ func logsAs(cmd string, std app.IO, args []string) int {
 	f.BoolVar(&stamps, "t", false, "show each line's time (RFC 3339, UTC)")
 	f.BoolVar(&stamps, "timestamps", false, "the same as -t")
 	sinceArg := f.String("since", "", "only lines written since `WHEN`: a duration (10m, 1h30m) or an RFC 3339 time")
-	pos, code, ok := f.parse(args)
+	pos, code, ok := f.parseArgs(args, 0, 1)
 	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 1); !ok {
 		return code
 	}
 	q := control.LogQuery{N: *n}

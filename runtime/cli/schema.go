@@ -13,11 +13,7 @@ func schemaCmd() command {
 // schemaMain prints the JSON Schema of appstart.toml, for editors.
 func schemaMain(std app.IO, args []string) int {
 	f := newFlags("schema", std)
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	_, _ = std.Stdout.Write(schema.Generate())

@@ -15,11 +15,8 @@ func signalCmd() command {
 
 func signalMain(std app.IO, args []string) int {
 	f := newFlags("signal", std)
-	pos, code, ok := f.parse(args)
+	pos, code, ok := f.parseArgs(args, 2, 2)
 	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 2, 2); !ok {
 		return code
 	}
 	sig, err := spec.ParseSignal(pos[1])

@@ -11,11 +11,8 @@ func taskMain(std app.IO, args []string) int {
 	f := newFlags("task", std)
 	var opts app.TaskOptions
 	f.inputs(&opts.Inputs, false)
-	pos, code, ok := f.parse(args)
+	pos, code, ok := f.parseArgs(args, 1, 1)
 	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 1, 1); !ok {
 		return code
 	}
 	opts.Name = pos[0]

@@ -12,11 +12,7 @@ func versionCmd() command {
 
 func versionMain(std app.IO, args []string) int {
 	f := newFlags("version", std)
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	fmt.Fprintf(std.Stdout, "appstart %s\n", app.Version)

@@ -33,11 +33,7 @@ func writesMain(std app.IO, args []string) int {
 	f := newFlags("writes", std)
 	since := f.Duration("since", 0, "look back this long (a `DURATION`, e.g. 30m) instead of to the container's start")
 	root := f.String("root", "/", "the root `DIR` to walk")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if code, ok := f.args(pos, 0, 0); !ok {
+	if _, code, ok := f.parseArgs(args, 0, 0); !ok {
 		return code
 	}
 	cutoff := time.Now().Add(-*since)
