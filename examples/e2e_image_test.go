@@ -210,6 +210,7 @@ func TestDeriveDockerfiles(t *testing.T) {
 	want := map[string][]string{
 		"hello":     {"nodejs"},
 		"nginx-php": {"nginx", "php8.2-fpm", "php8.2-pgsql"},
+		"mediawiki": {"mediawiki", "nginx", "php8.2-fpm", "php8.2-pgsql"},
 		"apache":    {"apache2", "libapache2-mod-php8.2"},
 		"workers":   {"nodejs"},
 		"redmine":   {"redmine", "redmine-pgsql", "puma", "git", "curl", "ca-certificates"},
