@@ -46,6 +46,7 @@ type chownJob struct {
 	path  string
 	name  string // a subdirectory to open, or ""
 	batch []byte
+	buf   *[]byte // batch's backing buffer, back to bufs when done
 }
 
 // walk runs the pool over the directory open at fd (path p) with copies of
@@ -62,7 +63,7 @@ func (w *chowner) walk(fd int, p string) error {
 	w.report() // root itself; the workers report their own
 	pl := &chownPool{queue: []chownJob{{fd: dup, path: p}}}
 	pl.cond.L = &pl.mu
-	pl.bufs.New = func() any { return make([]byte, direntBufSize) }
+	pl.bufs.New = func() any { b := make([]byte, direntBufSize); return &b }
 	workers := make([]chowner, n)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -107,7 +108,7 @@ func (pl *chownPool) run(w *chowner) {
 			err = w.subdir(j.fd, j.name, j.path)
 		case j.batch != nil:
 			err = w.batch(j.fd, j.path, j.batch)
-			pl.bufs.Put(j.batch[:cap(j.batch)])
+			pl.bufs.Put(j.buf)
 		default:
 			err = w.dir(j.fd, j.path)
 		}
@@ -202,12 +203,12 @@ func (pl *chownPool) handOver(fd int, p string, b []byte) bool {
 	if err != nil {
 		return false
 	}
-	c := pl.bufs.Get().([]byte)
-	c = c[:copy(c, b)]
-	if pl.push(chownJob{fd: dup, path: p, batch: c}) {
+	buf := pl.bufs.Get().(*[]byte)
+	c := (*buf)[:copy(*buf, b)]
+	if pl.push(chownJob{fd: dup, path: p, batch: c, buf: buf}) {
 		return true
 	}
-	pl.bufs.Put(c[:cap(c)])
+	pl.bufs.Put(buf)
 	unix.Close(dup)
 	return false
 }
