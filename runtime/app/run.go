@@ -67,7 +67,6 @@ type runner struct {
 	log    *logger
 	reaper *proc.Reaper
 	spec   *spec.Spec
-	plan   *resolve.Plan
 	env    *stage.Env
 	sink   *logfwd.Sink
 	spawn  *spawner
@@ -125,7 +124,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		reportProblems(r.std.Stderr, path, probs)
 		return problemsCode(probs)
 	}
-	r.plan = plan
 	// One appstart per spec: a second `appstart run` in a debug shell would
 	// fight the first over ports, pid files and the control socket.
 	release, _, err := control.Lock(control.LockPath(control.DefaultDir, path))
