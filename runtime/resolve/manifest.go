@@ -11,7 +11,6 @@ import (
 	"appstart/runtime/manifest"
 	"appstart/runtime/spec"
 	"appstart/runtime/supervise"
-	"appstart/templates"
 )
 
 // WithManifest returns the facts with the package manifest (nil: none),
@@ -85,11 +84,7 @@ func (p *Plan) uses() []use {
 	}
 	for i, t := range s.Templates {
 		cond(fmt.Sprintf("templates[%d].when", i+1), t.When)
-		src, err := p.facts.ReadFile(t.Source)
-		if err != nil {
-			continue
-		}
-		tpl, err := templates.Parse(t.Source, src)
+		tpl, err := p.template(t.Source)
 		if err != nil {
 			continue
 		}

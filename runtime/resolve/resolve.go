@@ -31,8 +31,9 @@ type Input struct {
 
 // Plan is a spec resolved against the image: every user looked up, every
 // command found and allowed, every template parsed. Bind turns it into
-// programs once the environment is composed. A Plan is not changed after
-// Resolve returns.
+// programs once the environment is composed. What a Plan says does not
+// change after Resolve returns; it only caches what it has read (users,
+// template sources), so it is used from one goroutine.
 type Plan struct {
 	Spec  *spec.Spec
 	Input Input
@@ -40,6 +41,33 @@ type Plan struct {
 	users map[string]ident.User // by "user[:group]" as written
 	// missingVars are the variables the spec needs that nothing sets.
 	missingVars []Missing
+	// sources are the template sources read and parsed, once per plan:
+	// several checks look at the same templates.
+	sources map[string]parsedTemplate
+}
+
+type parsedTemplate struct {
+	tpl *templates.Template
+	err error // reading or parsing
+}
+
+// template reads and parses a template source once per plan.
+func (p *Plan) template(path string) (*templates.Template, error) {
+	if t, ok := p.sources[path]; ok {
+		return t.tpl, t.err
+	}
+	src, err := p.facts.ReadFile(path)
+	var tpl *templates.Template
+	if err == nil {
+		tpl, err = templates.Parse(path, src)
+	} else {
+		err = fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
+	}
+	if p.sources == nil {
+		p.sources = map[string]parsedTemplate{}
+	}
+	p.sources[path] = parsedTemplate{tpl, err}
+	return tpl, err
 }
 
 // Resolve checks s against the facts and returns the plan, with every
@@ -167,12 +195,7 @@ func (p *Plan) checkTemplates(probs *Problems) {
 		if p.madeByStage(t.Source) {
 			continue
 		}
-		src, err := p.facts.ReadFile(t.Source)
-		if err != nil {
-			probs.add(p.Spec.Problem(key, "cannot read %s: %v", t.Source, unwrapPath(err)))
-			continue
-		}
-		tpl, err := templates.Parse(t.Source, src)
+		tpl, err := p.template(t.Source)
 		if err != nil {
 			probs.add(p.Spec.Problem(key, "%v", err))
 			continue

@@ -9,7 +9,6 @@ import (
 
 	"appstart/runtime/environ"
 	"appstart/runtime/spec"
-	"appstart/templates"
 )
 
 // missing finds every variable the spec needs that nothing sets, from
@@ -45,13 +44,9 @@ func (p *Plan) missing() []Missing {
 		if skippedByEnv(t.When, t.Unless, env.Lookup) {
 			continue
 		}
-		src, err := p.facts.ReadFile(t.Source)
+		tpl, err := p.template(t.Source)
 		if err != nil {
 			continue // checkTemplates names it
-		}
-		tpl, err := templates.Parse(t.Source, src)
-		if err != nil {
-			continue
 		}
 		for _, ph := range tpl.Placeholders() {
 			if !slices.Contains(t.Optional, ph.Name) && !known(ph.Name) && conditionsHold(ph.When, env) {
@@ -221,11 +216,9 @@ func (p *Plan) referenced() []string {
 		out = append(out, refs...)
 	}
 	for _, t := range s.Templates {
-		if src, err := p.facts.ReadFile(t.Source); err == nil {
-			if tpl, err := templates.Parse(t.Source, src); err == nil {
-				for _, ph := range tpl.Placeholders() {
-					out = append(out, ph.Name)
-				}
+		if tpl, err := p.template(t.Source); err == nil {
+			for _, ph := range tpl.Placeholders() {
+				out = append(out, ph.Name)
 			}
 		}
 	}
