@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"appstart/runtime/harness"
 )
@@ -19,7 +20,7 @@ func redmineE2E(t *testing.T, env e2eEnv) e2eCase {
 	pg := startDockerPostgres(t, harness.Docker(t), env.base, env.network)
 	pg.createDatabase(t, "redmine", redminePassword, "redmine")
 	var apiKey, issuePath string
-	return e2eCase{name: "redmine", ready: "web: ready", env: pg.env("redmine", redminePassword, "redmine"),
+	return e2eCase{name: "redmine", ready: "web: ready", readyWithin: 5 * time.Minute, env: pg.env("redmine", redminePassword, "redmine"),
 		secret: "/app/data/.secret_key_base",
 		opts: func(run int, o *harness.RunOptions) {
 			o.Memory, o.MemorySwap = "256m", "256m"
