@@ -28,7 +28,7 @@ func Plan(in Inputs, std IO) int {
 		return problemsCode(probs)
 	}
 	fmt.Fprintf(std.Stdout, "spec: %s\n", path)
-	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), DryRun: true,
+	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), DryRun: true, Users: plan.User,
 		Plan: func(line string) { fmt.Fprintln(std.Stdout, line) },
 		Log:  func(f string, a ...any) { fmt.Fprintf(std.Stdout, f+"\n", a...) },
 	}

@@ -155,7 +155,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	go r.dispatch(sigs, cancelStages, stopped)
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
-		Log: r.log.printf, Needs: r.needs}
+		Log: r.log.printf, Needs: r.needs, Users: plan.User}
 	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {

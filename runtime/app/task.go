@@ -35,7 +35,7 @@ func Task(opts TaskOptions, std IO) int {
 	// The task's own problems stop it; the rest of the spec's (a template
 	// the programs need) are the start's business, not a task's.
 	plan, _ := resolve.Resolve(s, resolve.System(std.Env).WithManifest(s.Manifest), resolve.Input{Mode: resolve.Run})
-	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), ReadOnly: true,
+	e := &stage.Env{Spec: s, Vars: environ.New(std.Env), ReadOnly: true, Users: plan.User,
 		Log: func(f string, a ...any) { fmt.Fprintf(std.Stderr, "appstart: "+f+"\n", a...) }}
 	if _, err := stage.Run(context.Background(), e, stage.LastEnvStage); err != nil {
 		fmt.Fprintf(std.Stderr, "appstart task %s: %v\n", t.Name, err)

@@ -116,6 +116,10 @@ func (p *Plan) checkInput(probs *Problems) {
 	}
 }
 
+// User resolves a "user[:group]" spec from the image's passwd and group,
+// once per plan: the stages use it too, so a start reads them once.
+func (p *Plan) User(who string) (ident.User, error) { return p.user(who) }
+
 // user resolves a user spec once per plan.
 func (p *Plan) user(who string) (ident.User, error) {
 	if u, ok := p.users[who]; ok {

@@ -45,6 +45,10 @@ type Env struct {
 
 	// Root holds etc/passwd and etc/group; "" is "/".
 	Root string
+	// Users, when set, resolves "user[:group]" instead of Root's files:
+	// a start passes the users resolution already looked up
+	// (resolve.Plan.User), so the image's passwd is read once.
+	Users func(spec string) (ident.User, error)
 	// FS is read for the cgroup limit and meminfo; nil is os.DirFS("/").
 	FS fs.FS
 	// Manifest is the package manifest; "" is DefaultManifest.
@@ -136,11 +140,17 @@ func (e *Env) user(spec string) (ident.User, error) {
 	if u, ok := e.users[spec]; ok {
 		return u, nil
 	}
-	root := e.Root
-	if root == "" {
-		root = "/"
+	var u ident.User
+	var err error
+	if e.Users != nil {
+		u, err = e.Users(spec)
+	} else {
+		root := e.Root
+		if root == "" {
+			root = "/"
+		}
+		u, err = ident.LookupFiles(spec, filepath.Join(root, "etc/passwd"), filepath.Join(root, "etc/group"))
 	}
-	u, err := ident.LookupFiles(spec, filepath.Join(root, "etc/passwd"), filepath.Join(root, "etc/group"))
 	if err != nil {
 		return ident.User{}, fmt.Errorf("cannot resolve user %q: %w", spec, err)
 	}
