@@ -1,71 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"appstart/runtime/harness"
 )
 
-// endWatch is the live copy of a container's stdout during a log run: it
-// stamps the first payload bytes and the arrival of every writer's END
-// marker, so the time excludes each init's own start-up (supervisord's
-// python start would otherwise count as log time). It must stay cheap:
-// it runs in the goroutine that drains the pipe.
-type endWatch struct {
-	mu    sync.Mutex
-	want  int
-	seen  int
-	tail  []byte // the last len(endMarker)-1 bytes so far, for a marker split across writes
-	first time.Time
-	last  time.Time
-	done  chan struct{}
-}
-
+// The helper's lines are "wID SEQ xxx...x\n", then "wID END\n".
 var (
 	endMarker  = []byte(" END\n")
 	padPattern = []byte("xxxxxxxx")
 )
-
-func newEndWatch(writers int) *endWatch {
-	return &endWatch{want: writers, done: make(chan struct{})}
-}
-
-func (e *endWatch) Write(p []byte) (int, error) {
-	now := time.Now()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.first.IsZero() && bytes.Contains(p, padPattern) {
-		e.first = now
-	}
-	// A marker split across writes lies in tail+head; neither alone is
-	// long enough to hold a whole one, so nothing is counted twice.
-	head := p[:min(len(p), len(endMarker)-1)]
-	n := bytes.Count(append(e.tail, head...), endMarker) + bytes.Count(p, endMarker)
-	e.tail = append(e.tail, p[max(0, len(p)-(len(endMarker)-1)):]...)
-	e.tail = e.tail[max(0, len(e.tail)-(len(endMarker)-1)):] // the stream's last bytes, however small the writes
-	if n > 0 && e.seen < e.want {
-		e.seen += n
-		if e.seen >= e.want {
-			e.last = now
-			close(e.done)
-		}
-	}
-	return len(p), nil
-}
-
-// span is the time from the first payload to the last END marker.
-func (e *endWatch) span() (time.Duration, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.seen < e.want || e.first.IsZero() {
-		return 0, false
-	}
-	return e.last.Sub(e.first), true
-}
 
 // lineCheck is the verdict on a run's output.
 type lineCheck struct {
@@ -168,6 +118,7 @@ type logConfig struct {
 type logRun struct {
 	span  time.Duration
 	check lineCheck
+	reads int // read(2)s of the capture, for the progress lines
 }
 
 // logJob splits lines over the writers; appstart prefixes each program's
@@ -187,43 +138,60 @@ func (b *bench) logJob(lc logConfig, mode string) (job, []string) {
 	return j, prefixes
 }
 
+// logOnce runs one configuration with PID 1's stdout on a capture (see
+// capture): the time runs from the first payload read to the read of the
+// last writer's END marker, so each init's own start-up is not counted.
 func (b *bench) logOnce(lc logConfig, mode string) (logRun, error) {
 	j, prefixes := b.logJob(lc, mode)
-	watch := newEndWatch(lc.writers)
-	in, err := b.launch(lc.p, j, watch)
+	per := b.cfg.logLines / lc.writers
+	expect := lc.writers * per * (b.cfg.logLineSize + len("a | "))
+	c, err := newCapture(expect, lc.writers)
 	if err != nil {
 		return logRun{}, err
+	}
+	defer c.Close()
+	o := lc.p.options(j, b.helper)
+	o.Argv = captureArgv(o.Argv)
+	o.Mounts = append(o.Mounts, harness.Mount{Source: c.path, Target: captureTarget, Writable: true})
+	in, err := harness.Launch(o)
+	if err != nil {
+		return logRun{}, fmt.Errorf("cannot launch %s: %w", lc.p.kind, err)
 	}
 	defer in.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	select {
-	case <-watch.done:
+	case <-c.done:
 	case <-in.Done():
 	case <-ctx.Done():
 	}
-	// An init that exits has flushed everything once PID 1 is gone (the
-	// harness's Done waits for the pipes to drain); supervisord never exits
-	// and has written every END, the last line of each writer.
+	// An init that exits has written everything once PID 1 is gone;
+	// supervisord never exits, and has written every END, the last line of
+	// each writer. Either way the namespace dies with PID 1, and with it
+	// every write end of the FIFO but the capture's own.
 	if lc.p.kind != kindSupervisord {
 		select {
 		case <-in.Done():
 		case <-ctx.Done():
 		}
 	}
-	per := b.cfg.logLines / lc.writers
-	r := logRun{check: checkLines(in.Stdout(), lc.writers, per, b.cfg.logLineSize, prefixes)}
-	span, ok := watch.span()
+	in.Close()
+	out, err := c.finish(30 * time.Second)
+	if err != nil {
+		return logRun{}, err
+	}
+	r := logRun{check: checkLines(string(out), lc.writers, per, b.cfg.logLineSize, prefixes), reads: c.reads}
+	span, ok := c.span()
 	if !ok {
-		return r, fmt.Errorf("cannot see the end of %d writers' output (%d lines lost)", lc.writers, r.check.lost)
+		return r, fmt.Errorf("cannot see the end of %d writers' output (%d lines lost)\nstderr: %s", lc.writers, r.check.lost, in.Stderr())
 	}
 	r.span = span
 	return r, nil
 }
 
 // measureLogs runs every configuration -log-runs times, interleaved, per
-// write mode, and compares each init's median time with the program
-// writing straight to the same pipe as PID 1 (with the same number of
+// write mode, and compares each init's time with the programs writing
+// straight to the same kind of stdout as PID 1 (with the same number of
 // writers, sh -c running two).
 func (b *bench) measureLogs(t *table) {
 	for _, mode := range strings.Split(b.cfg.logModes, ",") {
@@ -233,6 +201,12 @@ func (b *bench) measureLogs(t *table) {
 	}
 }
 
+// measureLogMode runs rounds of every configuration, direct included, in
+// a rotating order. The ratio is taken per round (direct time / init
+// time, above 1 the init was faster), between runs seconds apart, so a
+// load that comes and goes on the shared machine shifts both sides of a
+// ratio alike; the cell gives the median ratio and the interquartile range
+// of the rounds.
 func (b *bench) measureLogMode(t *table, mode string, writers int) {
 	configs := []logConfig{{p: peer{kind: kindDirect}, writers: writers}}
 	cells := map[peerKind]string{}
@@ -245,26 +219,24 @@ func (b *bench) measureLogMode(t *table, mode string, writers int) {
 			configs = append(configs, logConfig{p: p, writers: writers})
 		}
 	}
+	// runs[k][i] is config k in round i; a failed run leaves a zero span.
 	runs := make([][]logRun, len(configs))
 	errs := make([]error, len(configs))
 	for i := 0; i < b.cfg.logRuns; i++ {
 		for n := range configs {
 			k := (i + n) % len(configs) // rotate who goes first, as a load burst favours no one
 			lc := configs[k]
-			if errs[k] != nil {
-				continue
-			}
-			r, err := b.logOnce(lc, mode)
-			if err != nil {
-				errs[k] = err
-				continue
+			var r logRun
+			if errs[k] == nil {
+				var err error
+				if r, err = b.logOnce(lc, mode); err != nil {
+					errs[k] = err
+				} else {
+					b.progress("  round %d, %s: %s, %d reads, %d not intact", i+1, lc.p.kind, fmtDur(r.span), r.reads, r.check.lost)
+				}
 			}
 			runs[k] = append(runs[k], r)
 		}
-	}
-	var base time.Duration
-	if errs[0] == nil {
-		base = medianSpan(runs[0])
 	}
 	for k, lc := range configs[1:] {
 		k++
@@ -275,16 +247,7 @@ func (b *bench) measureLogMode(t *table, mode string, writers int) {
 		case errs[0] != nil:
 			cell = failed(fmt.Errorf("cannot write directly: %w", errs[0]))
 		default:
-			m := medianSpan(runs[k])
-			var bad, mangled int
-			for _, r := range runs[k] {
-				bad += r.check.lost
-				mangled += r.check.torn + r.check.dup
-			}
-			cell = fmt.Sprintf("%s (%s vs %s), %s lost/torn", fmtRatio(float64(base)/float64(m)), fmtDur(m), fmtDur(base), fmtCount(float64(bad)))
-			if mangled > 0 {
-				cell += fmt.Sprintf(" (%s mangled lines)", fmtCount(float64(mangled)))
-			}
+			cell = logCell(runs[0], runs[k])
 		}
 		if lc.p.kind == kindTini || lc.p.kind == kindDumbInit {
 			cell += t.note(passThroughNote)
@@ -302,14 +265,59 @@ func (b *bench) measureLogMode(t *table, mode string, writers int) {
 		progs = "2 programs (appstart: prefixed)"
 		target = "appstart ≥ 0.95×, 0 lost or torn"
 	}
-	t.add(fmt.Sprintf("log throughput vs direct, %s, %s lines of %d B, %s; median of %d runs, lines not intact summed over them", progs, fmtCount(float64(b.cfg.logLines)), b.cfg.logLineSize, what, b.cfg.logRuns),
+	t.add(fmt.Sprintf("log throughput vs direct, %s, %s lines of %d B, %s; median of %d rounds' ratios [interquartile range] (median times), lines not intact summed over the rounds", progs, fmtCount(float64(b.cfg.logLines)), b.cfg.logLineSize, what, b.cfg.logRuns),
 		target, cells)
 }
 
+// logCell is one init's figures against direct's, round by round.
+//
+// Example: direct 100, 100, 100 ms and the init 100, 125, 200 ms give
+// "0.80× [0.65–0.90] (125 ms vs 100 ms), 0 lost/torn".
+func logCell(direct, init []logRun) string {
+	var ratios []float64
+	var bad, mangled int
+	for i := range init {
+		bad += init[i].check.lost
+		mangled += init[i].check.torn + init[i].check.dup
+		if i < len(direct) && direct[i].span > 0 && init[i].span > 0 {
+			ratios = append(ratios, float64(direct[i].span)/float64(init[i].span))
+		}
+	}
+	lo, hi := quartiles(ratios)
+	cell := fmt.Sprintf("%s [%.2f–%.2f] (%s vs %s), %s lost/torn", fmtRatio(medianF(ratios)), lo, hi,
+		fmtDur(medianSpan(init)), fmtDur(medianSpan(direct)), fmtCount(float64(bad)))
+	if mangled > 0 {
+		cell += fmt.Sprintf(" (%s mangled lines)", fmtCount(float64(mangled)))
+	}
+	return cell
+}
+
+// quartiles returns the first and third quartiles of v, interpolated
+// between ranks.
+func quartiles(v []float64) (q1, q3 float64) {
+	if len(v) == 0 {
+		return 0, 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	at := func(p float64) float64 {
+		pos := p * float64(len(s)-1)
+		i := int(pos)
+		if i+1 >= len(s) {
+			return s[i]
+		}
+		return s[i] + (pos-float64(i))*(s[i+1]-s[i])
+	}
+	return at(0.25), at(0.75)
+}
+
+// medianSpan is the median time of the runs that were timed.
 func medianSpan(rs []logRun) time.Duration {
-	ds := make([]time.Duration, len(rs))
-	for i, r := range rs {
-		ds[i] = r.span
+	var ds []time.Duration
+	for _, r := range rs {
+		if r.span > 0 {
+			ds = append(ds, r.span)
+		}
 	}
 	return median(ds)
 }

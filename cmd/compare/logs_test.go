@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func lines(id, n, size int, prefix string) string {
@@ -48,37 +50,77 @@ func TestCheckLinesDamage(t *testing.T) {
 	}
 }
 
-// The END markers are counted even when a write splits one, and done
-// closes only when every writer's marker is in.
-func TestEndWatch(t *testing.T) {
+// The END markers are counted even when a write splits one, done closes
+// only when every writer's marker is in, and the capture keeps every byte.
+func TestCapture(t *testing.T) {
 	t.Parallel()
-	e := newEndWatch(2)
+	c, err := newCapture(16, 2) // too small on purpose: the buffer grows
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	w, err := os.OpenFile(c.path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	stream := []byte(lines(0, 2, 30, "") + "w0 END\n" + lines(1, 2, 30, "") + "w1 END\n")
 	for i := 0; i < len(stream); i += 3 {
-		e.Write(stream[i:min(i+3, len(stream))])
-		if bytes.HasSuffix(stream[:min(i+3, len(stream))], []byte("w0 END\n")) {
-			select {
-			case <-e.done:
-				t.Fatal("done after the first of two END markers")
-			default:
-			}
+		if _, err := w.Write(stream[i:min(i+3, len(stream))]); err != nil {
+			t.Fatal(err)
 		}
 	}
-	select {
-	case <-e.done:
-	default:
-		t.Fatal("not done after both END markers, written 3 bytes at a time")
+	w.Close()
+	<-c.done
+	out, err := c.finish(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
 	}
-	whole := newEndWatch(1)
-	whole.Write([]byte(lines(0, 2, 30, "")))
-	whole.Write([]byte("w0 END\n"))
-	if d, ok := whole.span(); !ok || d < 0 {
+	if !bytes.Equal(out, stream) {
+		t.Errorf("captured %q, want %q", out, stream)
+	}
+	if c.seen != 2 {
+		t.Errorf("saw %d END markers, want 2", c.seen)
+	}
+	if d, ok := c.span(); !ok || d < 0 {
 		t.Errorf("span = %v, %v once done", d, ok)
 	}
-	other := newEndWatch(1)
-	other.Write([]byte("w0 ENDING\nw0 EN"))
-	if _, ok := other.span(); ok {
+}
+
+func TestCaptureNearMiss(t *testing.T) {
+	t.Parallel()
+	c, err := newCapture(1024, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	w, err := os.OpenFile(c.path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(lines(0, 1, 30, "") + "w0 ENDING\nw0 EN"))
+	w.Close()
+	if _, err := c.finish(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.span(); ok {
 		t.Error("a near-miss counted as an END marker")
+	}
+}
+
+func TestLogCell(t *testing.T) {
+	t.Parallel()
+	run := func(ms int, lost int) logRun {
+		return logRun{span: time.Duration(ms) * time.Millisecond, check: lineCheck{lost: lost}}
+	}
+	direct := []logRun{run(100, 0), run(100, 0), run(100, 0)}
+	got := logCell(direct, []logRun{run(100, 0), run(125, 2), run(200, 1)})
+	if want := "0.80× [0.65–0.90] (125 ms vs 100 ms), 3 lost/torn"; got != want {
+		t.Errorf("logCell = %q, want %q", got, want)
+	}
+	// A round that failed on either side leaves that round's ratio out.
+	got = logCell([]logRun{run(100, 0), {}, run(100, 0)}, []logRun{run(50, 0), run(100, 0), {}})
+	if want := "2.00× [2.00–2.00] (75 ms vs 100 ms), 0 lost/torn"; got != want {
+		t.Errorf("logCell with failed rounds = %q, want %q", got, want)
 	}
 }
 
