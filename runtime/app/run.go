@@ -78,7 +78,7 @@ type runner struct {
 	// built hands the supervisor to dispatch, the one goroutine that
 	// routes signals and orphans' exits to it.
 	built   chan *supervise.Supervisor
-	orphans chan proc.Exit
+	orphans chan []proc.Exit
 	// started is set when StartAll begins: only from then on is the
 	// supervisor's own "exiting N" line how appstart ends. early is set
 	// when a start cut short stops the held supervisor itself, no signal
@@ -91,14 +91,14 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	// limit they guard against is only ever hit by programs, which start
 	// after the stages.
 	go reserveThreads(spareThreads)
-	r.orphans = make(chan proc.Exit)
+	r.orphans = make(chan []proc.Exit)
 	r.done = make(chan struct{})
 	defer close(r.done)
-	// The reaper waits for dispatch to take each orphan (never dropped);
-	// dispatch never blocks, so neither does the reaper for long.
-	reaper, err := proc.NewReaper(proc.Options{OnOrphan: func(e proc.Exit) {
+	// The reaper waits for dispatch to take each batch of orphans (never
+	// dropped); dispatch never blocks, so neither does the reaper for long.
+	reaper, err := proc.NewReaper(proc.Options{OnOrphans: func(es []proc.Exit) {
 		select {
-		case r.orphans <- e:
+		case r.orphans <- es:
 		case <-r.done:
 		}
 	}})
@@ -329,9 +329,11 @@ func (r *runner) dispatch(sigs <-chan os.Signal, cancelStages context.CancelCaus
 	for {
 		select {
 		case sup = <-r.built:
-		case e := <-r.orphans:
+		case es := <-r.orphans:
 			if sup != nil {
-				sup.Exited(e.Pid, e.Code, e.Signal)
+				for _, e := range es {
+					sup.Exited(e.Pid, e.Code, e.Signal)
+				}
 			}
 		case sig := <-sigs:
 			s, ok := sig.(syscall.Signal)

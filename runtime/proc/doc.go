@@ -7,7 +7,7 @@
 // until it returns 0 or ECHILD. Every exit goes to the sink channel that was
 // given to [Reaper.Spawn] for that pid; exits of pids nobody spawned through
 // the Reaper (orphans re-parented to PID 1 or to the subreaper) are counted
-// and passed to [Options.OnOrphan].
+// and passed to [Options.OnOrphans], a batch per pass.
 //
 // Why not github.com/hashicorp/go-reap: it reaps every pid and leaves os/exec
 // to Wait for the same children, so the two race (its README's caveat). Its

@@ -24,8 +24,11 @@ var testReaper *Reaper
 // orphanLog records every orphan exit the test reaper reports.
 var orphanLog = struct {
 	sync.Mutex
-	m map[int]Exit
-}{m: make(map[int]Exit)}
+	m       map[int]Exit
+	batchOf map[int]int // pid -> the OnOrphans call that carried it
+	batches int         // OnOrphans calls
+	largest int         // the longest batch
+}{m: make(map[int]Exit), batchOf: make(map[int]int)}
 
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == ListenExecArg0 {
@@ -34,9 +37,14 @@ func TestMain(m *testing.M) {
 	if role := os.Getenv(helperEnv); role != "" {
 		os.Exit(runHelper(role, os.Args[1:]))
 	}
-	r, err := NewReaper(Options{OnOrphan: func(e Exit) {
+	r, err := NewReaper(Options{OnOrphans: func(es []Exit) {
 		orphanLog.Lock()
-		orphanLog.m[e.Pid] = e
+		orphanLog.batches++
+		for _, e := range es {
+			orphanLog.m[e.Pid] = e
+			orphanLog.batchOf[e.Pid] = orphanLog.batches
+		}
+		orphanLog.largest = max(orphanLog.largest, len(es))
 		orphanLog.Unlock()
 	}})
 	if err != nil {
@@ -56,6 +64,8 @@ func runHelper(role string, args []string) int {
 	switch role {
 	case "doublefork":
 		err = helperDoubleFork(args)
+	case "doublefork-dead":
+		err = helperDoubleForkDead(args)
 	case "zombies":
 		err = helperZombies(args)
 	case "killall":
@@ -89,6 +99,46 @@ func helperDoubleFork(args []string) error {
 		if err != nil {
 			return err
 		}
+		fmt.Fprintln(out, pid)
+	}
+	return out.Flush()
+}
+
+// helperDoubleForkDead is helperDoubleFork, but it exits only once every
+// child has exited: all of them reach the subreaper as zombies at the same
+// instant, a burst like a crashed server's workers.
+func helperDoubleForkDead(args []string) error {
+	n, err := strconv.Atoi(args[0])
+	if err != nil {
+		return err
+	}
+	attr := &syscall.ProcAttr{Files: []uintptr{0, 2, 2}}
+	pids := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		pid, err := syscall.ForkExec(args[1], args[1:], attr)
+		if err != nil {
+			return err
+		}
+		pids = append(pids, pid)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for _, pid := range pids {
+		for {
+			st, err := readStat(os.DirFS("/proc"), pid)
+			if err != nil {
+				return fmt.Errorf("child %d: %w", pid, err)
+			}
+			if st.State == 'Z' {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("child %d still %c after a minute", pid, st.State)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	out := bufio.NewWriter(os.Stdout)
+	for _, pid := range pids {
 		fmt.Fprintln(out, pid)
 	}
 	return out.Flush()

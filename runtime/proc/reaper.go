@@ -25,14 +25,23 @@ type Options struct {
 	// Tick is the safety-net interval between reap passes without SIGCHLD;
 	// 0 means DefaultTick.
 	Tick time.Duration
-	// OnOrphan, if set, is called from the reaper goroutine with the exit of
-	// every pid that was not started through Spawn (orphans, and children
-	// whose exec failed, see Spawn). It must not block; logging at debug
-	// level is what it is for.
-	OnOrphan func(Exit)
+	// OnOrphans, if set, is called from the reaper goroutine with the exits
+	// of pids that were not started through Spawn (orphans, and children
+	// whose exec failed, see Spawn), in reap order and in batches of at most
+	// OrphanBatch: a burst of 10,000 orphans is ~80 calls, not 10,000 (one
+	// hand-over to another goroutine per exit cost appstart as PID 1 about
+	// twice tini's time to clear them). The slice is the callee's to keep;
+	// the reaper never touches it again. It must not block for long: no
+	// wait4 happens until it returns.
+	OnOrphans func([]Exit)
 	// Proc is the proc filesystem KillAll walks; nil means os.DirFS("/proc").
 	Proc fs.FS
 }
+
+// OrphanBatch is the most exits one OnOrphans call carries: enough to make
+// the per-call hand-over negligible, few enough that a followed daemon's
+// exit is not held while a long burst drains (a batch reaps in ~1 ms).
+const OrphanBatch = 128
 
 // Reaper owns wait4 for the whole process. Create one with NewReaper and
 // Start it before anything forks.
@@ -140,9 +149,11 @@ func (r *Reaper) loop() {
 
 // reapAll drains every child that has ended. wait4 with WNOHANG never
 // blocks: it returns a pid, 0 when children remain but none has ended, or
-// ECHILD when there are no children at all (wait4(2)).
+// ECHILD when there are no children at all (wait4(2)). Orphans' exits are
+// collected and handed over in batches (Options.OnOrphans).
 func (r *Reaper) reapAll() {
 	reapedAny := false
+	var orphans []Exit
 	for {
 		e, sink, known, ok := r.reapOne()
 		if !ok {
@@ -152,12 +163,23 @@ func (r *Reaper) reapAll() {
 		switch {
 		case !known:
 			r.orphans.Add(1)
-			if r.opts.OnOrphan != nil {
-				r.opts.OnOrphan(e)
+			if r.opts.OnOrphans == nil {
+				continue
+			}
+			if orphans == nil {
+				orphans = make([]Exit, 0, OrphanBatch)
+			}
+			orphans = append(orphans, e)
+			if len(orphans) == OrphanBatch {
+				r.opts.OnOrphans(orphans)
+				orphans = nil
 			}
 		case sink != nil:
 			deliver(sink, e)
 		}
+	}
+	if len(orphans) > 0 {
+		r.opts.OnOrphans(orphans)
 	}
 	if reapedAny {
 		r.reapedMu.Lock()

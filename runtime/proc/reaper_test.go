@@ -124,6 +124,59 @@ func TestOrphansAreReaped(t *testing.T) {
 	}
 }
 
+// TestOrphanBurstIsHandedInBatches: 1,000 orphans that are all zombies when
+// their parent exits reach OnOrphans in a few calls of at most OrphanBatch
+// exits, each pid once with its status. One call per exit (a goroutine
+// hand-over each, as run.go does) made appstart as PID 1 about twice as
+// slow as tini to clear such a burst (issue 19).
+func TestOrphanBurstIsHandedInBatches(t *testing.T) {
+	t.Parallel()
+	const n = 1000
+	c := helperCmd("doublefork-dead", strconv.Itoa(n), "/bin/false")
+	out, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Stdout = w
+	sink := make(chan Exit, 1)
+	if _, err := testReaper.Spawn(c, sink); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	pids := readPids(t, out)
+	if e := receive(t, sink, "middle"); e.Code != 0 || len(pids) != n {
+		t.Fatalf("middle: %v with %d pids, want exited 0 with %d", e, len(pids), n)
+	}
+	waitFor(t, fmt.Sprintf("%d orphans reported", n), func() bool {
+		orphanLog.Lock()
+		defer orphanLog.Unlock()
+		for _, pid := range pids {
+			if _, ok := orphanLog.m[pid]; !ok {
+				return false
+			}
+		}
+		return true
+	})
+	orphanLog.Lock()
+	defer orphanLog.Unlock()
+	calls := map[int]bool{}
+	for _, pid := range pids {
+		if e := orphanLog.m[pid]; e.Code != 1 || e.Signal != 0 {
+			t.Errorf("orphan %d: %v, want exited 1", pid, e)
+		}
+		calls[orphanLog.batchOf[pid]] = true
+	}
+	// They are reaped in one pass, so they span at most one batch more
+	// than they fill (other tests' orphans may share the first and last);
+	// and a call must carry dozens of exits for its hand-over to be cheap.
+	if want := min((n+OrphanBatch-1)/OrphanBatch+1, n/50); len(calls) > want {
+		t.Errorf("%d orphans came in %d OnOrphans calls, want at most %d", n, len(calls), want)
+	}
+	if orphanLog.largest > OrphanBatch {
+		t.Errorf("a batch of %d orphans, want at most OrphanBatch (%d)", orphanLog.largest, OrphanBatch)
+	}
+}
+
 // TestZombiesPersistWithoutReaper is the negative control the reaping tests
 // need (tini's): in a helper that is a subreaper but runs NO Reaper, 100
 // double-forked orphans and their parent must all be observed as zombies
