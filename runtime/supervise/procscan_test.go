@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 
 	container "appstart/runtime/harness"
 )
@@ -35,7 +36,15 @@ func TestReadEnvironAsItsOwner(t *testing.T) {
 		t.Fatalf("soleIDs = %d, %d, %v", uid, gid, ok)
 	}
 	path := "/proc/" + strconv.Itoa(sleep.Pid) + "/environ"
-	b, err := readFileAs(path, uid, gid)
+	// StartProcess returns once the exec has begun (the close-on-exec pipe
+	// closes), a moment before the kernel sets the new environment up:
+	// until then environ reads as empty, which a fast machine in CI showed.
+	var b []byte
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if b, err = readFileAs(path, uid, gid); err != nil || len(b) > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil || !bytes.Contains(b, []byte(MarkerEnv+"=web.3\x00")) {
 		t.Fatalf("readFileAs = %q, %v", b, err)
 	}
