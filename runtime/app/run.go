@@ -46,13 +46,23 @@ func Run(in Inputs, std IO) int {
 	// Signals are caught before anything forks, so none is lost while the
 	// stages run.
 	sigs := make(chan os.Signal, 64)
+	caught := make(chan struct{})
 	// Never signal.Stop: this process exits right after run, and a SIGTERM
 	// landing between Stop and exit would reach the Go runtime's default
 	// action, which as PID 1 (the kernel drops its raise) ends in exit(2)
 	// instead of 0 (TestFaultSIGTERMStorm caught it in CI). Unread signals
 	// are dropped once the channel is full.
-	signal.Notify(sigs, handled...)
-	r := &runner{std: std, flags: in, log: newLogger(std.Stderr)}
+	//
+	// In the background: the runtime enables each signal with a round trip
+	// to a thread of its own (~0.3 ms for the eight), which overlaps reading
+	// the spec. run waits for it before the first change it makes; a signal
+	// before then ends appstart (as the runtime's default would) with
+	// nothing yet begun.
+	go func() {
+		signal.Notify(sigs, handled...)
+		close(caught)
+	}()
+	r := &runner{std: std, flags: in, log: newLogger(std.Stderr), caught: caught}
 	return r.run(sigs)
 }
 
@@ -64,6 +74,7 @@ func Run(in Inputs, std IO) int {
 type runner struct {
 	std    IO
 	flags  Inputs
+	caught <-chan struct{} // closed once the handled signals are caught
 	log    *logger
 	reaper *proc.Reaper
 	spec   *spec.Spec
@@ -71,11 +82,11 @@ type runner struct {
 	sink   *logfwd.Sink
 	spawn  *spawner
 
-	sup    *supervise.Supervisor // nil until built, then never changed
-	names  []string              // the supervisor's programs
-	srv    *control.Server
-	result chan supervise.Result
-	done   chan struct{}
+	sup       *supervise.Supervisor // nil until built, then never changed
+	autostart []string              // the programs StartAll starts
+	srv       *control.Server
+	result    chan supervise.Result
+	done      chan struct{}
 	// built hands the supervisor to dispatch, the one goroutine that
 	// routes signals and orphans' exits to it.
 	built   chan *supervise.Supervisor
@@ -88,10 +99,6 @@ type runner struct {
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
-	// In the background: making 16 threads takes ~2.5 ms here, and the
-	// limit they guard against is only ever hit by programs, which start
-	// after the stages.
-	go reserveThreads(spareThreads)
 	r.orphans = make(chan []proc.Exit)
 	r.done = make(chan struct{})
 	defer close(r.done)
@@ -125,6 +132,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		reportProblems(r.std.Stderr, path, probs)
 		return problemsCode(probs)
 	}
+	<-r.caught // from here on a start changes things: a stop must be heard
 	// One appstart per spec: a second `appstart run` in a debug shell would
 	// fight the first over ports, pid files and the control socket.
 	release, _, err := control.Lock(control.LockPath(control.DefaultDir, path))
@@ -189,7 +197,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	if err := r.sup.StartAll(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.printf("%v", err)
 	}
-	go r.releaseWhenReady(runCtx)
+	go r.settle(runCtx)
 	res := <-r.result
 	endRun() // followers forward what is left of their files, then end
 	r.finish()
@@ -249,7 +257,9 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 	for i, p := range progs {
 		r.spawn.launches[p.Name] = p.Launch
 		sps[i] = p.Program
-		r.names = append(r.names, p.Name)
+		if p.AutoStart {
+			r.autostart = append(r.autostart, p.Name)
+		}
 	}
 	sup, err := supervise.New(sps, supervise.Options{Spawner: r.spawn, Signaler: reaperSignaler{r.reaper}, Events: r.event, Hold: true,
 		StopBudget: r.spec.StopTimeout}) // one budget for the whole stop, shared along the stop order (issue 16)
@@ -274,12 +284,28 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 	return nil
 }
 
-// releaseWhenReady unmaps the start-up code from PID 1 once the start is
-// over: every program ready, or one FATAL, or a minute gone. What stays
-// resident is then what supervising uses, not the spec, resolution and
-// stages code that ran once (sysx.ReleaseCode; ~2 MiB of a 6 MiB RSS).
-func (r *runner) releaseWhenReady(ctx context.Context) {
-	_ = r.sup.WaitReady(ctx, r.names, time.Minute)
+// settleDelay is how long the programs run before appstart settles: a
+// program that ends at once (a one-shot, a failed start) ends appstart
+// before it spends anything on settling.
+const settleDelay = 100 * time.Millisecond
+
+// settle runs once the programs are launched. It makes the spare threads
+// (threads.go; they guard against a pids limit that only programs reach,
+// and making 16 takes ~2.5 ms, so never on the way to the first exec),
+// then, once the programs that start by themselves are ready (or one is
+// FATAL, or a minute passed), unmaps the start-up code from PID 1, so what
+// stays resident is what supervising uses, not the spec, resolution and
+// stages code that ran once (sysx.ReleaseCode: ~2 MiB of a 6 MiB RSS).
+func (r *runner) settle(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(settleDelay):
+	}
+	reserveThreads(spareThreads)
+	// Not ready, FATAL or timed out, the supervisor has said so: either
+	// way the start is over.
+	_ = r.sup.WaitReady(ctx, r.autostart, time.Minute)
 	if ctx.Err() == nil {
 		sysx.ReleaseCode()
 	}
