@@ -7,6 +7,7 @@ import (
 
 	"appstart/runtime/ident"
 	"appstart/runtime/manifest"
+	"appstart/runtime/sysx"
 )
 
 // Facts is what resolution reads of the image and the process. System
@@ -40,7 +41,7 @@ func System(env []string) Facts {
 			return ident.LookupFiles(spec, "/etc/passwd", "/etc/group")
 		},
 		Stat:     os.Stat,
-		ReadFile: os.ReadFile,
+		ReadFile: sysx.ReadFile,
 		Head:     head,
 		Uid:      os.Getuid(),
 	}

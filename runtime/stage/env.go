@@ -98,7 +98,7 @@ func (e *Env) defaults() {
 		e.Vars = environ.New(nil)
 	}
 	if e.FS == nil {
-		e.FS = os.DirFS("/")
+		e.FS = sysx.NewRoot()
 	}
 	if e.Manifest == "" {
 		e.Manifest = DefaultManifest

@@ -1,0 +1,51 @@
+package sysx
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestReadFileReadsWhatOsReadFileReads(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 10000) // past the first buffer, several growths
+	for name, data := range map[string][]byte{"empty": nil, "small": []byte("256\n"), "big": big} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadFile(p)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: got %d bytes, %v; want %d bytes", name, len(got), err, len(data))
+		}
+	}
+	// procfs reports size 0: only reading to the end gets it all.
+	want, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile("/proc/self/maps")
+	if err != nil || len(got) < len(want)/2 {
+		t.Errorf("/proc/self/maps: %d bytes, %v; os.ReadFile read %d", len(got), err, len(want))
+	}
+}
+
+func TestReadFileErrorsAsOsDoes(t *testing.T) {
+	_, err := ReadFile("/nonexistent/appstart")
+	var pe *fs.PathError
+	if !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) || pe.Path != "/nonexistent/appstart" {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := ReadFile(t.TempDir()); err == nil {
+		t.Error("read a directory without an error")
+	}
+	if _, err := NewRoot().ReadFile("/etc/passwd"); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("Root.ReadFile of a rooted name: %v, want fs.ErrInvalid (fs.FS names are relative)", err)
+	}
+	if b, err := fs.ReadFile(NewRoot(), "proc/self/status"); err != nil || !bytes.Contains(b, []byte("Name:")) {
+		t.Errorf("fs.ReadFile through Root: %v", err)
+	}
+}
