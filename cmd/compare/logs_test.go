@@ -117,10 +117,41 @@ func TestLogCell(t *testing.T) {
 	if want := "0.80× [0.65–0.90] (125 ms vs 100 ms), 3 lost/torn"; got != want {
 		t.Errorf("logCell = %q, want %q", got, want)
 	}
+	withCPU := []logRun{run(100, 0), run(125, 0), run(200, 0)}
+	withCPU[0].cpu, withCPU[1].cpu = 20*time.Millisecond, 30*time.Millisecond
+	got = logCell(direct, withCPU)
+	if want := "0.80× [0.65–0.90] (125 ms vs 100 ms), 0 lost/torn, PID 1 CPU 25 ms"; got != want {
+		t.Errorf("logCell = %q, want %q", got, want)
+	}
 	// A round that failed on either side leaves that round's ratio out.
 	got = logCell([]logRun{run(100, 0), {}, run(100, 0)}, []logRun{run(50, 0), run(100, 0), {}})
 	if want := "2.00× [2.00–2.00] (75 ms vs 100 ms), 0 lost/torn"; got != want {
 		t.Errorf("logCell with failed rounds = %q, want %q", got, want)
+	}
+}
+
+// The CPU time of a live process's threads is read, and grows as it works.
+func TestCPUTime(t *testing.T) {
+	t.Parallel()
+	p := procFS{os.DirFS("/proc")}
+	before, err := p.cpuTime(os.Getpid())
+	if err != nil || before <= 0 {
+		t.Fatalf("cpuTime = %v, %v", before, err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; { // spin: a loaded machine runs us late, never not at all
+		now, err := p.cpuTime(os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now-before >= 5*time.Millisecond {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cpuTime still %v after spinning 10 s (started at %v)", now, before)
+		}
+	}
+	if _, err := p.cpuTime(1 << 30); err == nil {
+		t.Error("cpuTime of a pid that cannot exist: no error")
 	}
 }
 
