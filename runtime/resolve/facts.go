@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"io"
 	"io/fs"
 	"os"
 
@@ -42,23 +41,9 @@ func System(env []string) Facts {
 		},
 		Stat:     os.Stat,
 		ReadFile: sysx.ReadFile,
-		Head:     head,
+		Head:     sysx.ReadHead,
 		Uid:      os.Getuid(),
 	}
-}
-
-func head(path string, n int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b := make([]byte, n)
-	k, err := io.ReadFull(f, b)
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		err = nil
-	}
-	return b[:k], err
 }
 
 // exists reports whether path exists per the facts.

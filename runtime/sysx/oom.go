@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"golang.org/x/sys/unix"
 )
 
 // WriteOOMScoreAdj sets /proc/PID/oom_score_adj (proc(5)) for pid, or for
@@ -22,15 +24,19 @@ func WriteOOMScoreAdj(pid, adj int) error {
 	if pid != 0 {
 		path = "/proc/" + strconv.Itoa(pid) + "/oom_score_adj"
 	}
-	// O_WRONLY without O_CREAT or O_TRUNC: /proc files exist or the pid is gone.
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	// O_WRONLY without O_CREAT or O_TRUNC: /proc files exist or the pid is
+	// gone. Raw calls: this runs for every program a start launches.
+	fd, err := IgnoringEINTR2(func() (int, error) { return unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0) })
 	if err != nil {
-		return err
+		return &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	_, werr := f.WriteString(strconv.Itoa(adj))
-	cerr := f.Close()
+	_, werr := IgnoringEINTR2(func() (int, error) { return unix.Write(fd, []byte(strconv.Itoa(adj))) })
+	cerr := unix.Close(fd)
 	if werr != nil {
-		return werr
+		return &os.PathError{Op: "write", Path: path, Err: werr}
 	}
-	return cerr
+	if cerr != nil {
+		return &os.PathError{Op: "close", Path: path, Err: cerr}
+	}
+	return nil
 }

@@ -57,3 +57,26 @@ func (r Root) ReadFile(name string) ([]byte, error) {
 	}
 	return ReadFile("/" + name)
 }
+
+// ReadHead reads up to the first n bytes of a file (fewer when it is
+// shorter), in the calls ReadFile makes.
+func ReadHead(path string, n int) ([]byte, error) {
+	fd, err := IgnoringEINTR2(func() (int, error) { return unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0) })
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	b := make([]byte, n)
+	k := 0
+	for k < n {
+		m, err := IgnoringEINTR2(func() (int, error) { return unix.Read(fd, b[k:]) })
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			break
+		}
+		k += m
+	}
+	return b[:k], nil
+}

@@ -49,3 +49,18 @@ func TestReadFileErrorsAsOsDoes(t *testing.T) {
 		t.Errorf("fs.ReadFile through Root: %v", err)
 	}
 }
+
+func TestReadHeadReadsAtMostN(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "script")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\necho hi\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]string{2: "#!", 10: "#!/bin/sh\n", 100: "#!/bin/sh\necho hi\n"} {
+		if got, err := ReadHead(p, n); err != nil || string(got) != want {
+			t.Errorf("ReadHead(%d) = %q, %v; want %q", n, got, err, want)
+		}
+	}
+	if _, err := ReadHead(p+".missing", 2); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing: %v", err)
+	}
+}
