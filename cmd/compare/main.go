@@ -83,8 +83,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.orphans, "orphans", 10000, "orphans in the zombie test")
 	fs.DurationVar(&c.zombieWait, "zombie-wait", 5*time.Second, "how long to wait for the last zombie to be reaped")
 	fs.StringVar(&c.chownTree, "chown-tree", "/var/tmp/appstart-bench/chown100k", "the chown test's tree of 100,101 entries, on a real disk (built once, kept)")
-	fs.IntVar(&c.chownRuns, "chown-runs", 5, "warm chown runs per command (interleaved)")
-	fs.IntVar(&c.chownColdRuns, "chown-cold-runs", 3, "cold-cache chown runs per command (each drops the page cache of the whole machine)")
+	fs.IntVar(&c.chownRuns, "chown-runs", 9, "warm chown runs per command (interleaved)")
+	fs.IntVar(&c.chownColdRuns, "chown-cold-runs", 7, "cold-cache chown runs per command (each drops the page cache of the whole machine)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
