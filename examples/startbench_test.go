@@ -53,6 +53,14 @@ func benchReady(b *testing.B, name string, o *harness.Options, ready readyAnswer
 // timed) and checks it exited 0.
 func startToReady(b *testing.B, o harness.Options, ready readyAnswer) time.Duration {
 	b.Helper()
+	took, _ := startToReadyOutput(b, o, ready)
+	return took
+}
+
+// startToReadyOutput is startToReady that also returns the container's
+// stdout and stderr (appstart's summary line says what its stages took).
+func startToReadyOutput(b *testing.B, o harness.Options, ready readyAnswer) (time.Duration, string) {
+	b.Helper()
 	start := time.Now()
 	c := harness.Run(b, o)
 	client := *c.HTTPClient() // a copy: the timeout is this loop's
@@ -70,14 +78,20 @@ func startToReady(b *testing.B, o harness.Options, ready readyAnswer) time.Durat
 		if time.Now().After(deadline) {
 			b.Fatalf("%s: no good answer for %s within %s (last: %v)\n%s\n%s", o.Argv[0], ready.url, ready.limit, err, c.Stdout(), c.Stderr())
 		}
-		time.Sleep(5 * time.Millisecond) // a poll interval, bounded by the deadline above
+		select {
+		case <-c.Instance().Done(): // a failed start answers never: say so now, not at the deadline
+			r := c.Wait(stopLimit)
+			b.Fatalf("%s: exited %d before a good answer for %s\n%s\n%s", o.Argv[0], r.ExitCode, ready.url, r.Stdout, r.Stderr)
+		case <-time.After(5 * time.Millisecond): // a poll interval, bounded by the deadline above
+		}
 	}
 	took := time.Since(start)
 	b.StopTimer()
 	c.Signal(syscall.SIGTERM)
-	if r := c.Wait(2 * stopLimit); r.ExitCode != 0 {
+	r := c.Wait(2 * stopLimit)
+	if r.ExitCode != 0 {
 		b.Fatalf("%s: exit %d after SIGTERM\n%s\n%s", o.Argv[0], r.ExitCode, r.Stdout, r.Stderr)
 	}
 	b.StartTimer()
-	return took
+	return took, r.Stdout + r.Stderr
 }
