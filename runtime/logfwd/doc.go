@@ -16,7 +16,7 @@
 //	web | GET /abc 404
 //
 // never "web | GET /aworker | job 1 done". How:
-//   - A reader goroutine per source reads up to 64 KiB at a time, keeps the
+//   - A reader goroutine per source reads up to 128 KiB at a time, keeps the
 //     partial last line back, and writes the complete lines of that read in
 //     as few writes as possible under the Sink's mutex. Whole lines per write
 //     means no interleaving mid-line; a write per read, not per line, plus a
@@ -25,7 +25,7 @@
 //   - A line longer than MaxLine (64 KiB) is cut into MaxLine pieces, each
 //     written as its own line (on a UTF-8 boundary), so a program without
 //     newlines cannot make appstart buffer without end.
-//   - The mutex is held for one write of at most 32 KiB of whole lines, and
+//   - The mutex is held for one write of at most 128 KiB of whole lines, and
 //     Go's sync.Mutex hands over in FIFO order to a waiter blocked for more
 //     than 1 ms (its starvation mode), so a flooding program delays others,
 //     and appstart's own messages, by about one write, never indefinitely.

@@ -405,3 +405,46 @@ func TestWaitSeesDataAnnouncedBeforeIt(t *testing.T) {
 		t.Fatal("wait parked on a pipe that already held data")
 	}
 }
+
+// The lines of one read go out in one write while they fit in maxHold: a
+// write to a pipe costs its reader a wake-up whatever its size (at 32 KiB a
+// 100 KiB read made 4 writes). Past maxHold they are cut at line ends, so
+// no line is ever split between two writes.
+func TestOneWritePerRead(t *testing.T) {
+	t.Parallel()
+	line := strings.Repeat("x", 99) + "\n"
+	for _, tc := range []struct {
+		lines, wantWrites int
+	}{
+		{1000, 1}, // 100 KB, prefixed 106 KB
+		{3000, 3}, // 318 KB: cut at line ends below 128 KiB
+	} {
+		dst := &syncBuffer{}
+		s := NewSink(dst, Options{})
+		sp := s.newSplitter("web", "web | ")
+		sp.buf = append(sp.buf[:0], strings.Repeat(line, tc.lines)...)
+		sp.emit()
+		if dst.writes != tc.wantWrites {
+			t.Errorf("%d lines: %d writes, want %d", tc.lines, dst.writes, tc.wantWrites)
+		}
+		want := strings.Repeat("web | "+line, tc.lines)
+		if got := dst.String(); got != want {
+			t.Errorf("%d lines: output differs (%d bytes, want %d)", tc.lines, len(got), len(want))
+		}
+	}
+}
+
+// Whole lines, a line cut into MaxLine pieces and a last line without
+// newline come out each with the prefix and a newline, in one formatting
+// pass (the whole-line fast path and the piece path side by side).
+func TestFormatMixesWholeCutAndOpenLines(t *testing.T) {
+	t.Parallel()
+	dst := &syncBuffer{}
+	s := NewSink(dst, Options{MaxLine: 8})
+	sp := s.newSplitter("web", "w| ")
+	sp.write([]byte("ab\n0123456789abcdefXY\n\ncd\nlast"), true)
+	want := "w| ab\nw| 01234567\nw| 89abcdef\nw| XY\nw| \nw| cd\nw| last\n"
+	if got := dst.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
