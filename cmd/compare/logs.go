@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -244,7 +245,11 @@ func (b *bench) measureLogMode(t *table, mode string, writers int) {
 				if r, err = b.logOnce(lc, mode); err != nil {
 					errs[k] = err
 				} else {
-					b.progress("  round %d, %s: %s, PID 1 CPU %s, %d reads, %d not intact", i+1, lc.p.kind, fmtDur(r.span), fmtDur(r.cpu), r.reads, r.check.lost)
+					cpu := "gone before it was read"
+					if r.cpu > 0 {
+						cpu = fmtDur(r.cpu)
+					}
+					b.progress("  round %d, %s: %s, PID 1 CPU %s, %d reads, %d not intact", i+1, lc.p.kind, fmtDur(r.span), cpu, r.reads, r.check.lost)
 				}
 			}
 			runs[k] = append(runs[k], r)
@@ -333,15 +338,18 @@ func quartiles(v []float64) (q1, q3 float64) {
 	return at(0.25), at(0.75)
 }
 
-// cpuTime is the time pid's live threads have run: the first field of
-// each /proc/PID/task/TID/schedstat, in nanoseconds (exact, where
-// /proc/PID/stat counts clock ticks).
+// cpuTime is the time pid has run: the sum of its live threads'
+// schedstat (the first field, in nanoseconds), or, when more, its utime
+// plus stime from /proc/PID/stat, which also counts threads that have
+// ended and a zombie's, but in clock ticks (USER_HZ, 100 on Linux). An init
+// that exits right after its last line is often a zombie by the time it is
+// read.
 func (p procFS) cpuTime(pid int) (time.Duration, error) {
 	tasks, err := fs.ReadDir(p.fsys, fmt.Sprintf("%d/task", pid))
 	if err != nil {
 		return 0, fmt.Errorf("cannot list the threads of pid %d: %w", pid, err)
 	}
-	var total time.Duration
+	var live time.Duration
 	for _, t := range tasks {
 		data, err := fs.ReadFile(p.fsys, fmt.Sprintf("%d/task/%s/schedstat", pid, t.Name()))
 		if err != nil {
@@ -355,9 +363,24 @@ func (p procFS) cpuTime(pid int) (time.Duration, error) {
 		if err != nil {
 			return 0, fmt.Errorf("cannot parse the schedstat of pid %d: %q", pid, data)
 		}
-		total += time.Duration(ns)
+		live += time.Duration(ns)
 	}
-	return total, nil
+	data, err := fs.ReadFile(p.fsys, fmt.Sprintf("%d/stat", pid))
+	if err != nil {
+		return live, nil // reaped meanwhile: the threads' sum is all there is
+	}
+	// utime and stime are fields 14 and 15, the 12th and 13th after the
+	// comm, which may hold spaces: count from its last ')'.
+	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("cannot parse the stat of pid %d: %q", pid, data)
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("cannot parse the stat of pid %d: %q", pid, data)
+	}
+	return max(live, time.Duration(ut+st)*10*time.Millisecond), nil
 }
 
 // medianSpan is the median time of the runs that were timed.
