@@ -55,6 +55,7 @@ type config struct {
 	logModes      string
 	orphans       int
 	zombieWait    time.Duration
+	zombieRuns    int
 	chownTree     string
 	chownRuns     int
 	chownColdRuns int
@@ -82,6 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.logModes, "log-modes", modeLine+","+modeBlock, "writer modes: line (a write per line), 4k (4 KiB writes)")
 	fs.IntVar(&c.orphans, "orphans", 10000, "orphans in the zombie test")
 	fs.DurationVar(&c.zombieWait, "zombie-wait", 5*time.Second, "how long to wait for the last zombie to be reaped")
+	fs.IntVar(&c.zombieRuns, "zombie-runs", 5, "orphan bursts per init (interleaved rounds, median)")
 	fs.StringVar(&c.chownTree, "chown-tree", "/var/tmp/appstart-bench/chown100k", "the chown test's tree of 100,101 entries, on a real disk (built once, kept)")
 	fs.IntVar(&c.chownRuns, "chown-runs", 9, "warm chown runs per command (interleaved)")
 	fs.IntVar(&c.chownColdRuns, "chown-cold-runs", 7, "cold-cache chown runs per command (each drops the page cache of the whole machine)")

@@ -163,16 +163,6 @@ func (p procFS) exited(pid int) bool {
 	return err != nil || len(tasks) <= 1
 }
 
-// exitedAs is exited for a process known by its name: once it is reaped,
-// a busy machine may give its pid to an unrelated process, which must not
-// read as "still running" (a flake seen under a full parallel test run).
-func (p procFS) exitedAs(pid int, comm string) bool {
-	if st, err := p.stat(pid); err == nil && st.Comm != comm {
-		return true
-	}
-	return p.exited(pid)
-}
-
 // countComm counts the processes named comm among ps that are not zombies.
 func countComm(ps []proc, comm string) int {
 	n := 0
