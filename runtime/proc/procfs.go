@@ -2,6 +2,7 @@ package proc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -56,10 +57,73 @@ func readStat(proc fs.FS, pid int) (procStat, error) {
 }
 
 // descendants lists every process below root in the process tree, zombies
-// included, from one walk of /proc. Processes that vanish during the walk
-// are skipped. Only thread-group leaders are listed in /proc, which is what
-// kill(2) addresses.
+// included. Processes that vanish during the walk are skipped. Only
+// thread-group leaders are listed, which is what kill(2) addresses.
+//
+// Where the kernel lists each task's children (/proc/PID/task/TID/children,
+// CONFIG_PROC_CHILDREN, Debian's and most kernels) it walks down from root,
+// reading only the processes below it; otherwise it reads the stat of every
+// process in /proc. Outside a PID namespace of its own (a debug shell) that
+// is every process of the host: ~60 ms of CPU on a host with 8,000 threads,
+// at every stop.
 func descendants(proc fs.FS, root int) ([]procStat, error) {
+	if kids, ok := childPids(proc, root); ok {
+		return walkChildren(proc, kids), nil
+	}
+	return scanDescendants(proc, root)
+}
+
+// walkChildren lists the processes below the given children, breadth first.
+func walkChildren(proc fs.FS, kids []int) []procStat {
+	var out []procStat
+	seen := make(map[int]bool)
+	for len(kids) > 0 {
+		pid := kids[0]
+		kids = kids[1:]
+		if seen[pid] {
+			continue
+		}
+		seen[pid] = true
+		st, err := readStat(proc, pid)
+		if err != nil {
+			continue // gone since its parent listed it
+		}
+		out = append(out, st)
+		more, _ := childPids(proc, pid) // none when it is gone
+		kids = append(kids, more...)
+	}
+	return out
+}
+
+// childPids reads pid's children from every one of its tasks' children
+// files (a child is listed under the thread that forked it, an adopted
+// orphan under the thread that adopted it). ok is false when the files
+// cannot be read: no such process, or a kernel without them.
+func childPids(proc fs.FS, pid int) (kids []int, ok bool) {
+	dir := strconv.Itoa(pid) + "/task"
+	tasks, err := fs.ReadDir(proc, dir)
+	if err != nil || len(tasks) == 0 {
+		return nil, false
+	}
+	for i, t := range tasks {
+		b, err := fs.ReadFile(proc, dir+"/"+t.Name()+"/children")
+		if err != nil {
+			if i == 0 && errors.Is(err, fs.ErrNotExist) {
+				return nil, false // no children files in this kernel
+			}
+			continue // the thread ended since the listing
+		}
+		for _, f := range bytes.Fields(b) {
+			if n, err := strconv.Atoi(string(f)); err == nil {
+				kids = append(kids, n)
+			}
+		}
+	}
+	return kids, true
+}
+
+// scanDescendants is descendants from one walk of all of /proc.
+func scanDescendants(proc fs.FS, root int) ([]procStat, error) {
 	entries, err := fs.ReadDir(proc, ".")
 	if err != nil {
 		return nil, fmt.Errorf("cannot list processes: %w", err)
@@ -87,4 +151,20 @@ func descendants(proc fs.FS, root int) ([]procStat, error) {
 		}
 	}
 	return out, nil
+}
+
+// alone reports whether /proc lists no process but self: as PID 1 of its
+// namespace, nothing is left to stop. kill(-1) would find that out too, but
+// by visiting every task of the host.
+func alone(proc fs.FS, self int) bool {
+	entries, err := fs.ReadDir(proc, ".")
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil && pid != self {
+			return false
+		}
+	}
+	return true
 }

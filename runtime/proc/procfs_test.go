@@ -1,6 +1,9 @@
 package proc
 
 import (
+	"fmt"
+	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -66,4 +69,71 @@ func TestDescendants(t *testing.T) {
 	if len(got) != 3 || !pids[11] || !pids[12] || !pids[13] {
 		t.Fatalf("got %+v, want pids 11, 12, 13", got)
 	}
+}
+
+// With the kernel's children files the walk reads only the processes below
+// root: the stranger's stat is unreadable here and must not be needed, and
+// a child listed under a second thread (an adopted orphan) is found.
+func TestDescendantsWalksChildrenFiles(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"10/stat":             {Data: []byte(stat(10, "appstart", 'S', 1, 1))},
+		"10/task/10/children": {Data: []byte("11 ")},
+		"10/task/15/children": {Data: []byte("12 ")},
+		"11/stat":             {Data: []byte(stat(11, "nginx", 'S', 10, 2))},
+		"11/task/11/children": {Data: []byte("13 ")},
+		"12/stat":             {Data: []byte(stat(12, "sh", 'Z', 10, 3))},
+		"12/task/12/children": {Data: []byte("")},
+		"13/stat":             {Data: []byte(stat(13, "worker", 'S', 11, 4))},
+		"13/task/13/children": {Data: []byte("")},
+		"20/stat":             {Data: []byte("garbage")},
+		"20/task/20/children": {Data: []byte("10 ")},
+	}
+	counted := &statCounter{FS: fsys}
+	got, err := descendants(counted, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted.stats != 3 {
+		t.Errorf("read %d stat files, want the 3 below root only", counted.stats)
+	}
+	var pids []int
+	for _, p := range got {
+		pids = append(pids, p.Pid)
+	}
+	if fmt.Sprint(pids) != "[11 12 13]" {
+		t.Fatalf("got pids %v, want [11 12 13]", pids)
+	}
+	// A kernel without children files: the scan of every process.
+	delete(fsys, "10/task/10/children")
+	delete(fsys, "10/task/15/children")
+	fsys["20/stat"] = &fstest.MapFile{Data: []byte(stat(20, "other", 'S', 1, 5))}
+	if got, err := descendants(fsys, 10); err != nil || len(got) != 3 {
+		t.Fatalf("scan: %+v, %v", got, err)
+	}
+}
+
+func TestAlone(t *testing.T) {
+	t.Parallel()
+	only := fstest.MapFS{"1/stat": {Data: []byte("x")}, "self/stat": {Data: []byte("x")}, "sys/x": {}}
+	if !alone(only, 1) {
+		t.Error("a /proc with only PID 1 is not alone")
+	}
+	only["7/stat"] = &fstest.MapFile{Data: []byte("x")}
+	if alone(only, 1) {
+		t.Error("a /proc with PID 7 is alone")
+	}
+}
+
+// statCounter counts the stat files read through it.
+type statCounter struct {
+	fs.FS
+	stats int
+}
+
+func (c *statCounter) Open(name string) (fs.File, error) {
+	if strings.HasSuffix(name, "/stat") {
+		c.stats++
+	}
+	return c.FS.Open(name)
 }
