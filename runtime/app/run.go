@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"appstart/runtime/cgroup"
 	"appstart/runtime/control"
 	"appstart/runtime/environ"
 	"appstart/runtime/logfwd"
@@ -99,6 +100,7 @@ type runner struct {
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
+	memory := cgroup.Prefetch(sysx.NewRoot()) // for the workers stage
 	r.orphans = make(chan []proc.Exit)
 	r.done = make(chan struct{})
 	defer close(r.done)
@@ -164,7 +166,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	go r.dispatch(sigs, cancelStages, stopped)
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
-		Log: r.log.printf, Needs: r.needs, Users: plan.User}
+		Log: r.log.printf, Needs: r.needs, Users: plan.User, Memory: memory}
 	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Memory is the memory limit of the container's own cgroup.
@@ -174,4 +175,29 @@ func parseLimit(s string, version int) (val int64, limited bool, err error) {
 		return 0, false, nil
 	}
 	return n, true, nil
+}
+
+// Prefetch starts [ReadMemory] in the background and returns a function
+// that waits for its result (the same one at every call). A start reads the
+// limit in its workers stage, after the spec, the resolution and the
+// signal set-up: begun at the start of the run instead, the dozen cgroup
+// files it reads (~0.2 ms of system calls) overlap that work.
+//
+//	mem := cgroup.Prefetch(sysx.NewRoot())
+//	// ... parse the spec ...
+//	m, err := mem()
+func Prefetch(fsys fs.FS) func() (Memory, error) {
+	type result struct {
+		m   Memory
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		m, err := ReadMemory(fsys)
+		done <- result{m, err}
+	}()
+	return sync.OnceValues(func() (Memory, error) {
+		r := <-done
+		return r.m, r.err
+	})
 }

@@ -135,3 +135,20 @@ func TestReadMemoryHere(t *testing.T) {
 		t.Errorf("v1 memory controller mounted but ReadMemory says version %d", m.Version)
 	}
 }
+
+func TestPrefetchGivesWhatReadMemoryReads(t *testing.T) {
+	t.Parallel()
+	for _, tree := range []string{"v1", "v2", "missing"} {
+		fsys := os.DirFS(filepath.Join(fixtures, tree))
+		want, werr := ReadMemory(fsys)
+		mem := Prefetch(fsys)
+		for range 2 { // the one result, however often asked
+			if got, err := mem(); got != want || (err == nil) != (werr == nil) {
+				t.Errorf("%s: Prefetch gave %+v, %v; ReadMemory %+v, %v", tree, got, err, want, werr)
+			}
+		}
+	}
+	if _, err := Prefetch(os.DirFS(filepath.Join(fixtures, "no-such-tree")))(); err != nil {
+		t.Errorf("a tree without /proc: %v, want no error (no limit, as ReadMemory)", err)
+	}
+}

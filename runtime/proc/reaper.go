@@ -49,6 +49,7 @@ type Reaper struct {
 	opts    Options
 	devNull *os.File
 	sigchld chan os.Signal
+	spawned chan struct{}  // a Spawn made a child: there is one to wait for
 	discard chan os.Signal // absorbs signals un-ignored around a fork (hygiene.go)
 
 	// mu guards table. Spawn holds it across fork and insertion, the reap
@@ -98,15 +99,19 @@ func NewReaper(opts Options) (*Reaper, error) {
 			return nil, fmt.Errorf("cannot become a subreaper: %w", err)
 		}
 	}
-	devNull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	// Raw open: a child's stdin is all it is for, so it needs none of the
+	// poller set-up os.OpenFile makes for a character device (five calls).
+	fd, err := sysx.IgnoringEINTR2(func() (int, error) { return unix.Open(os.DevNull, unix.O_RDWR|unix.O_CLOEXEC, 0) })
 	if err != nil {
 		return nil, fmt.Errorf("cannot open %s: %w", os.DevNull, err)
 	}
+	devNull := os.NewFile(uintptr(fd), os.DevNull)
 	return &Reaper{
 		opts:    opts,
 		devNull: devNull,
 		// One slot is enough: signals coalesce and every wake-up drains.
 		sigchld: make(chan os.Signal, 1),
+		spawned: make(chan struct{}, 1),
 		discard: make(chan os.Signal, 1),
 		table:   make(map[int]chan<- Exit),
 		reaped:  make(chan struct{}),
@@ -122,7 +127,12 @@ func (r *Reaper) Start() error {
 	if !running.CompareAndSwap(false, true) {
 		return fmt.Errorf("cannot start reaper: %w", ErrReaperRunning)
 	}
-	signal.Notify(r.sigchld, syscall.SIGCHLD)
+	// SIGCHLD wakes the loop only when it has no child to wait on
+	// (awaitChild): an adopted process's end. Registering it takes a round
+	// trip to the runtime's signal thread, so it is done off the start's
+	// path; until then an unhandled SIGCHLD is ignored, and the tick covers
+	// a pass that it would have caused.
+	go signal.Notify(r.sigchld, syscall.SIGCHLD)
 	go r.loop()
 	return nil
 }
@@ -140,11 +150,41 @@ func (r *Reaper) loop() {
 	defer tick.Stop()
 	for {
 		r.reapAll()
+		if r.awaitChild() {
+			continue
+		}
 		select {
 		case <-r.sigchld:
+		case <-r.spawned:
 		case <-tick.C:
 		}
 	}
+}
+
+// awaitChild blocks until a child has ended, without reaping it:
+// waitid(P_ALL, WEXITED|WNOWAIT) leaves the zombie for the reap pass, which
+// takes mu first (so a child that ends before Spawn has recorded it is
+// still handed to its starter). The kernel wakes this thread the moment a
+// child ends, where SIGCHLD reaches the loop only through the Go runtime's
+// signal goroutine: two hand-overs between threads, most of the time from
+// a program's exit to appstart noticing it. It returns false at once when
+// there is no child to wait for (ECHILD): the loop then waits for SIGCHLD,
+// a Spawn or the tick, as it does with no waitid at all (any other error).
+func (r *Reaper) awaitChild() bool {
+	var info unix.Siginfo
+	err := sysx.IgnoringEINTR(func() error {
+		return unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOWAIT, nil)
+	})
+	if err != nil {
+		return false
+	}
+	// A SIGCHLD for this exit may be queued: drop it, the pass to come
+	// reaps everything that has ended.
+	select {
+	case <-r.sigchld:
+	default:
+	}
+	return true
 }
 
 // reapAll drains every child that has ended. wait4 with WNOHANG never

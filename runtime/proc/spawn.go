@@ -71,5 +71,9 @@ func (r *Reaper) Spawn(c Cmd, sink chan<- Exit) (int, error) {
 	if err != nil {
 		return 0, &StartError{Path: c.Path, Err: err}
 	}
+	select { // wake a loop that had no child to wait for
+	case r.spawned <- struct{}{}:
+	default:
+	}
 	return pid, nil
 }

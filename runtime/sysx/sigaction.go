@@ -1,6 +1,8 @@
 package sysx
 
 import (
+	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -31,9 +33,16 @@ const (
 // and proc's fork hygiene resets them per child without a race against Go's
 // own handlers. Real-time signals that Go does handle are never SIG_IGN here,
 // so they are untouched.
+//
+// The ignored set is read from /proc/self/status (SigIgn) when it can be:
+// one read where asking the kernel signal by signal is 33 system calls.
 func ResetIgnoredRealtime() (int, error) {
+	ignored, known := ignoredSignals()
 	n := 0
 	for sig := 32; sig <= 64; sig++ {
+		if known && ignored&(1<<(sig-1)) == 0 {
+			continue
+		}
 		var old kernelSigaction
 		if err := rtSigaction(sig, nil, &old); err != nil {
 			if err == unix.EINVAL {
@@ -71,3 +80,19 @@ type syscallError struct {
 
 func (e *syscallError) Error() string { return e.call + ": " + e.err.Error() }
 func (e *syscallError) Unwrap() error { return e.err }
+
+// ignoredSignals reads the process's ignored signals from /proc/self/status:
+// bit sig-1 of the SigIgn mask is set when signal sig is ignored (proc(5)).
+func ignoredSignals() (mask uint64, ok bool) {
+	b, err := ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, found := strings.CutPrefix(line, "SigIgn:"); found {
+			m, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return m, err == nil
+		}
+	}
+	return 0, false
+}
