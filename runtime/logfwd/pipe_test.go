@@ -344,8 +344,7 @@ func TestDrainStopsAFlood(t *testing.T) {
 }
 
 // TestForcedStopKeepsBufferedLines: when Drain forces a reader, what the
-// kernel already holds is still forwarded, though the read deadline has
-// passed (a read through the poller would fail at once and drop it).
+// kernel already holds is still forwarded.
 func TestForcedStopKeepsBufferedLines(t *testing.T) {
 	t.Parallel()
 	out := &syncBuffer{}
@@ -358,10 +357,7 @@ func TestForcedStopKeepsBufferedLines(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		fmt.Fprintf(w, "line %d\n", i)
 	}
-	s.forcing.Store(true)
-	if err := p.f.SetReadDeadline(time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	p.forceStop()
 	p.run()
 	if !p.forced.Load() {
 		t.Error("the reader did not record a forced stop")
@@ -386,13 +382,13 @@ func TestWaitSeesDataAnnouncedBeforeIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := p.sp.fill(rawConnReader{rc: p.rc}); !errors.Is(err, syscall.EAGAIN) {
+	if _, err := p.sp.fill(fdReader(p.fd)); !errors.Is(err, syscall.EAGAIN) {
 		t.Fatalf("empty pipe: err %v, want EAGAIN", err)
 	}
 	if _, err := w.Write([]byte("one line\n")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond) // the scheduler, idle, polls and records the readiness
+	time.Sleep(50 * time.Millisecond) // a poller would have recorded the readiness by now
 	done := make(chan bool, 1)
 	go func() { done <- p.wait() }()
 	select {
@@ -401,7 +397,7 @@ func TestWaitSeesDataAnnouncedBeforeIt(t *testing.T) {
 			t.Fatal("wait reported a forced stop")
 		}
 	case <-time.After(5 * time.Second):
-		p.f.SetReadDeadline(time.Now()) // unpark it, so the test ends
+		p.forceStop() // unpark it, so the test ends
 		t.Fatal("wait parked on a pipe that already held data")
 	}
 }
@@ -447,4 +443,46 @@ func TestFormatMixesWholeCutAndOpenLines(t *testing.T) {
 	if got := dst.String(); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// TestLingerIsNotWoken: a program writing line by line while its reader
+// lingers wakes no one. The poller brings at most one event per arming (a
+// read that found the pipe empty); a pipe left armed, as in Go's
+// edge-triggered netpoller, brought one per write(2) of a lingering
+// reader's program: 470,000 wake-ups where 2,000 remain (pipe.go).
+func TestLingerIsNotWoken(t *testing.T) {
+	s := NewSink(&syncBuffer{}, Options{})
+	w, done, err := s.Pipe("chatty", "chatty | ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := thePoller()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arms0, events0 := pl.arms.Load(), pl.events.Load()
+	// Bursts apart by more than the linger: the reader empties the pipe,
+	// arms and waits; each burst's first write wakes it, and the rest come
+	// while it lingers.
+	line := []byte("a line written on its own\n")
+	const bursts, perBurst = 100, 200
+	const writes = bursts * perBurst
+	for b := 0; b < bursts; b++ {
+		for i := 0; i < perBurst; i++ {
+			if _, err := w.Write(line); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(3 * linger) // pacing, not a sync: any gap shows the same
+	}
+	w.Close()
+	waitDone(t, done, "chatty")
+	arms, events := pl.arms.Load()-arms0, pl.events.Load()-events0
+	if events > arms {
+		t.Errorf("%d events for %d armings (%d writes): a write woke the poller unasked", events, arms, writes)
+	}
+	if arms == 0 {
+		t.Error("never armed: the reader did not wait at EOF")
+	}
+	t.Logf("%d writes: %d armings, %d events", writes, arms, events)
 }

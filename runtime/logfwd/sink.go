@@ -276,12 +276,12 @@ func (s *Sink) Drain(ctx context.Context) error {
 		s.pipesMu.Lock()
 		s.forcing.Store(true)
 		for _, p := range left {
-			_ = p.f.SetReadDeadline(time.Now()) // wakes a parked reader
+			p.forceStop() // wakes a parked reader
 		}
 		s.pipesMu.Unlock()
 		forced := 0
 		for _, p := range left {
-			<-p.done // promptly: its wait returns on the deadline
+			<-p.done // promptly: its wait returns on the force
 			if p.forced.Load() {
 				forced++
 			}
