@@ -31,12 +31,16 @@ const leftoverGrace = 2 * time.Second
 // needsTimeout bounds the wait for first_run's needs to become ready.
 const needsTimeout = 5 * time.Minute
 
-// handled are the signals appstart takes: TERM and INT stop, the rest are
-// forwarded. SIGCHLD belongs to the reaper; SIGURG (the Go runtime's
-// preemption signal) is never listened for, so never forwarded. SIGPIPE is
-// caught, not ignored, so children get the default disposition.
-var handled = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1,
-	syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT, syscall.SIGPIPE}
+// The signals appstart takes: TERM and INT stop (and cut the stages short),
+// the forwarded ones go to the programs. SIGCHLD belongs to the reaper;
+// SIGURG (the Go runtime's preemption signal) is never listened for, so
+// never forwarded. SIGPIPE is caught, not ignored, so children get the
+// default disposition, and a write to a closed stdout is an error, not
+// appstart's end.
+var (
+	stopSignals      = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGPIPE}
+	forwardedSignals = []os.Signal{syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT}
+)
 
 // Run is `appstart run`: the stages, then the supervisor, until the
 // programs end; it returns the container's exit code.
@@ -44,10 +48,8 @@ func Run(in Inputs, std IO) int {
 	if !in.applyEnvFiles(&std) {
 		return ExitProblems
 	}
-	// Signals are caught before anything forks, so none is lost while the
-	// stages run.
 	sigs := make(chan os.Signal, 64)
-	caught := make(chan struct{})
+	stopCaught, caught := make(chan struct{}), make(chan struct{})
 	// Never signal.Stop: this process exits right after run, and a SIGTERM
 	// landing between Stop and exit would reach the Go runtime's default
 	// action, which as PID 1 (the kernel drops its raise) ends in exit(2)
@@ -55,15 +57,19 @@ func Run(in Inputs, std IO) int {
 	// are dropped once the channel is full.
 	//
 	// In the background: the runtime enables each signal with a round trip
-	// to a thread of its own (~0.3 ms for the eight), which overlaps reading
-	// the spec. run waits for it before the first change it makes; a signal
-	// before then ends appstart (as the runtime's default would) with
-	// nothing yet begun.
+	// to a thread of its own, ~0.1 ms each here, almost a millisecond for
+	// the eight, which overlaps the start's own work. run waits for the stop
+	// signals before the first stage (a signal before then ends appstart, as
+	// the runtime's default would, with nothing begun but its lock), and for
+	// the forwarded ones before the first program can start, the first
+	// moment there is anyone to forward them to.
 	go func() {
-		signal.Notify(sigs, handled...)
+		signal.Notify(sigs, stopSignals...)
+		close(stopCaught)
+		signal.Notify(sigs, forwardedSignals...)
 		close(caught)
 	}()
-	r := &runner{std: std, flags: in, log: newLogger(std.Stderr), caught: caught}
+	r := &runner{std: std, flags: in, log: newLogger(std.Stderr), stopCaught: stopCaught, caught: caught}
 	return r.run(sigs)
 }
 
@@ -73,15 +79,17 @@ func Run(in Inputs, std IO) int {
 // environment they made, build the supervisor (held), the hook stages with
 // a handle to it (first_run's needs), then start and wait.
 type runner struct {
-	std    IO
-	flags  Inputs
-	caught <-chan struct{} // closed once the handled signals are caught
-	log    *logger
-	reaper *proc.Reaper
-	spec   *spec.Spec
-	env    *stage.Env
-	sink   *logfwd.Sink
-	spawn  *spawner
+	std   IO
+	flags Inputs
+	// stopCaught and caught are closed once the stop signals, then all of
+	// them, are caught.
+	stopCaught, caught <-chan struct{}
+	log                *logger
+	reaper             *proc.Reaper
+	spec               *spec.Spec
+	env                *stage.Env
+	sink               *logfwd.Sink
+	spawn              *spawner
 
 	sup       *supervise.Supervisor // nil until built, then never changed
 	autostart []string              // the programs StartAll starts
@@ -134,7 +142,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		reportProblems(r.std.Stderr, path, probs)
 		return problemsCode(probs)
 	}
-	<-r.caught // from here on a start changes things: a stop must be heard
 	// One appstart per spec: a second `appstart run` in a debug shell would
 	// fight the first over ports, pid files and the control socket.
 	release, _, err := control.Lock(control.LockPath(control.DefaultDir, path))
@@ -169,6 +176,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		Log: r.log.printf, Needs: r.needs, Users: plan.User, Memory: memory}
 	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
+	<-r.stopCaught // the stages change things: a stop must be heard from here on
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {
 		return r.cutShort(err, stopped)
 	}
@@ -186,6 +194,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		r.stopEarly()
 		return ExitProblems
 	}
+	<-r.caught // the hook stages' needs and StartAll start programs
 	sum, err := stage.RunFrom(stagesCtx, r.env, stage.LastEnvStage, until)
 	if err != nil {
 		return r.cutShort(err, stopped)
