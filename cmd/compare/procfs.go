@@ -119,31 +119,52 @@ func (p procFS) zombieChildren(pid int) (int, error) {
 
 // vmRSS is VmRSS from /proc/PID/status, in bytes.
 func (p procFS) vmRSS(pid int) (int64, error) {
+	v, err := p.statusBytes(pid, "VmRSS")
+	return v[0], err
+}
+
+// rssParts is VmRSS split into its anonymous and file-backed pages
+// (RssAnon, RssFile; RssShmem is the rest).
+func (p procFS) rssParts(pid int) (anon, file int64, err error) {
+	v, err := p.statusBytes(pid, "RssAnon", "RssFile")
+	return v[0], v[1], err
+}
+
+// statusBytes reads the named "N kB" fields of /proc/PID/status, in bytes.
+func (p procFS) statusBytes(pid int, keys ...string) ([]int64, error) {
+	out := make([]int64, len(keys))
 	f, err := p.fsys.Open(fmt.Sprintf("%d/status", pid))
 	if err != nil {
-		return 0, fmt.Errorf("cannot open the status of pid %d: %w", pid, err)
+		return out, fmt.Errorf("cannot open the status of pid %d: %w", pid, err)
 	}
 	defer f.Close()
+	found := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
-		if !ok {
-			continue
+		for i, key := range keys {
+			rest, ok := strings.CutPrefix(sc.Text(), key+":")
+			if !ok {
+				continue
+			}
+			fields := strings.Fields(rest) // "2896", "kB"
+			if len(fields) != 2 || fields[1] != "kB" {
+				return out, fmt.Errorf("cannot parse %s of pid %d: %q", key, pid, rest)
+			}
+			kb, err := strconv.ParseInt(fields[0], 10, 64)
+			if err != nil {
+				return out, fmt.Errorf("cannot parse %s of pid %d: %w", key, pid, err)
+			}
+			out[i] = kb << 10
+			found++
 		}
-		fields := strings.Fields(rest) // "2896", "kB"
-		if len(fields) != 2 || fields[1] != "kB" {
-			return 0, fmt.Errorf("cannot parse VmRSS of pid %d: %q", pid, rest)
-		}
-		kb, err := strconv.ParseInt(fields[0], 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("cannot parse VmRSS of pid %d: %w", pid, err)
-		}
-		return kb << 10, nil
 	}
 	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("cannot read the status of pid %d: %w", pid, err)
+		return out, fmt.Errorf("cannot read the status of pid %d: %w", pid, err)
 	}
-	return 0, fmt.Errorf("cannot find VmRSS of pid %d (a kernel thread or a zombie?)", pid)
+	if found != len(keys) {
+		return out, fmt.Errorf("cannot find %s of pid %d (a kernel thread or a zombie?)", strings.Join(keys, ", "), pid)
+	}
+	return out, nil
 }
 
 // exited reports whether every thread of pid has exited, so its children

@@ -64,7 +64,7 @@ func (t *table) render(w io.Writer) {
 	for _, p := range t.peers {
 		cols = append(cols, string(p.kind))
 	}
-	cols = append(cols, "target (issue 3)")
+	cols = append(cols, "target")
 	line := func(cells []string) {
 		for i := range cells {
 			cells[i] = strings.ReplaceAll(cells[i], "|", `\|`)

@@ -19,7 +19,7 @@ func TestTableRender(t *testing.T) {
 	tb.render(&b)
 	want := `title
 
-| measurement | appstart | tini | supervisord | target (issue 3) |
+| measurement | appstart | tini | supervisord | target |
 |---|---|---|---|---|
 | rss | a \| b | 1 MiB [1] [1] | not installed | ≤ 4 MiB |
 | size | 4 MiB | — | not installed | — |
