@@ -31,16 +31,12 @@ const leftoverGrace = 2 * time.Second
 // needsTimeout bounds the wait for first_run's needs to become ready.
 const needsTimeout = 5 * time.Minute
 
-// The signals appstart takes: TERM and INT stop (and cut the stages short),
-// the forwarded ones go to the programs. SIGCHLD belongs to the reaper;
-// SIGURG (the Go runtime's preemption signal) is never listened for, so
-// never forwarded. SIGPIPE is caught, not ignored, so children get the
-// default disposition, and a write to a closed stdout is an error, not
-// appstart's end.
-var (
-	stopSignals      = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGPIPE}
-	forwardedSignals = []os.Signal{syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT}
-)
+// handled are the signals appstart takes: TERM and INT stop, the rest are
+// forwarded. SIGCHLD belongs to the reaper; SIGURG (the Go runtime's
+// preemption signal) is never listened for, so never forwarded. SIGPIPE is
+// caught, not ignored, so children get the default disposition.
+var handled = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1,
+	syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT, syscall.SIGPIPE}
 
 // Run is `appstart run`: the stages, then the supervisor, until the
 // programs end; it returns the container's exit code.
@@ -48,28 +44,18 @@ func Run(in Inputs, std IO) int {
 	if !in.applyEnvFiles(&std) {
 		return ExitProblems
 	}
+	// Signals are caught before anything forks, so none is lost while the
+	// stages run. Each takes a ~0.04 ms round trip to the runtime's signal
+	// thread; registering them in the background while the spec is read
+	// was measured no faster (the two compete for the machine's cores).
 	sigs := make(chan os.Signal, 64)
-	stopCaught, caught := make(chan struct{}), make(chan struct{})
 	// Never signal.Stop: this process exits right after run, and a SIGTERM
 	// landing between Stop and exit would reach the Go runtime's default
 	// action, which as PID 1 (the kernel drops its raise) ends in exit(2)
 	// instead of 0 (TestFaultSIGTERMStorm caught it in CI). Unread signals
 	// are dropped once the channel is full.
-	//
-	// In the background: the runtime enables each signal with a round trip
-	// to a thread of its own, ~0.1 ms each here, almost a millisecond for
-	// the eight, which overlaps the start's own work. run waits for the stop
-	// signals before the first stage (a signal before then ends appstart, as
-	// the runtime's default would, with nothing begun but its lock), and for
-	// the forwarded ones before the first program can start, the first
-	// moment there is anyone to forward them to.
-	go func() {
-		signal.Notify(sigs, stopSignals...)
-		close(stopCaught)
-		signal.Notify(sigs, forwardedSignals...)
-		close(caught)
-	}()
-	r := &runner{std: std, flags: in, log: newLogger(std.Stderr), stopCaught: stopCaught, caught: caught}
+	signal.Notify(sigs, handled...)
+	r := &runner{std: std, flags: in, log: newLogger(std.Stderr)}
 	return r.run(sigs)
 }
 
@@ -79,17 +65,14 @@ func Run(in Inputs, std IO) int {
 // environment they made, build the supervisor (held), the hook stages with
 // a handle to it (first_run's needs), then start and wait.
 type runner struct {
-	std   IO
-	flags Inputs
-	// stopCaught and caught are closed once the stop signals, then all of
-	// them, are caught.
-	stopCaught, caught <-chan struct{}
-	log                *logger
-	reaper             *proc.Reaper
-	spec               *spec.Spec
-	env                *stage.Env
-	sink               *logfwd.Sink
-	spawn              *spawner
+	std    IO
+	flags  Inputs
+	log    *logger
+	reaper *proc.Reaper
+	spec   *spec.Spec
+	env    *stage.Env
+	sink   *logfwd.Sink
+	spawn  *spawner
 
 	sup       *supervise.Supervisor // nil until built, then never changed
 	autostart []string              // the programs StartAll starts
@@ -176,7 +159,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		Log: r.log.printf, Needs: r.needs, Users: plan.User, Memory: memory}
 	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
-	<-r.stopCaught // the stages change things: a stop must be heard from here on
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {
 		return r.cutShort(err, stopped)
 	}
@@ -194,7 +176,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 		r.stopEarly()
 		return ExitProblems
 	}
-	<-r.caught // the hook stages' needs and StartAll start programs
 	sum, err := stage.RunFrom(stagesCtx, r.env, stage.LastEnvStage, until)
 	if err != nil {
 		return r.cutShort(err, stopped)
