@@ -14,7 +14,7 @@ var allowedImports = map[string][]string{
 	"cmd/appstart":       {"runtime/app", "runtime/cli"},
 	"runtime/app":        {"runtime/*", "templates", "!runtime/harness", "!runtime/startsh"},
 	"runtime/cli":        {"runtime/*", "templates", "!runtime/harness", "!runtime/startsh"},
-	"runtime/resolve":    {"runtime/spec", "runtime/environ", "runtime/ident", "runtime/supervise", "templates", "runtime/manifest"},
+	"runtime/resolve":    {"runtime/spec", "runtime/environ", "runtime/ident", "runtime/supervise", "templates", "runtime/manifest", "runtime/sysx"},
 	"runtime/stage":      {"runtime/spec", "templates", "runtime/cgroup", "runtime/ident", "runtime/proc", "runtime/sysx", "runtime/environ", "runtime/patch", "runtime/fsops"},
 	"runtime/supervise":  {"runtime/spec"},
 	"runtime/proc":       {"runtime/sysx"},

@@ -16,12 +16,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"appstart/runtime/sysx"
 )
 
 // Name is the manifest's file name; a package keeps it beside its spec
@@ -102,7 +101,7 @@ func Beside(specPath string) string {
 
 // Load reads and parses the manifest at path.
 func Load(path string) (*Manifest, error) {
-	data, err := sysx.ReadFile(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read manifest: %w", err)
 	}
