@@ -166,10 +166,11 @@ func (r *Reaper) loop() {
 // takes mu first (so a child that ends before Spawn has recorded it is
 // still handed to its starter). The kernel wakes this thread the moment a
 // child ends, where SIGCHLD reaches the loop only through the Go runtime's
-// signal goroutine: two hand-overs between threads, most of the time from
-// a program's exit to appstart noticing it. It returns false at once when
-// there is no child to wait for (ECHILD): the loop then waits for SIGCHLD,
-// a Spawn or the tick, as it does with no waitid at all (any other error).
+// signal goroutine (two hand-overs between threads), and while children
+// run the loop no longer wakes every second for the tick. It returns false
+// at once when there is no child to wait for (ECHILD): the loop then waits
+// for SIGCHLD, a Spawn or the tick, as it does with no waitid at all (any
+// other error).
 func (r *Reaper) awaitChild() bool {
 	var info unix.Siginfo
 	err := sysx.IgnoringEINTR(func() error {
