@@ -5,7 +5,8 @@ import (
 	"sync"
 )
 
-// spareThreads is how many OS threads appstart makes at start and keeps.
+// spareThreads is how many OS threads appstart makes once its programs run
+// (runner.settle) and keeps.
 const spareThreads = 16
 
 // reserveThreads makes the Go runtime create n OS threads now and keep them:
