@@ -2,7 +2,8 @@
 // and sizes worker pools from it (issue 4, "workers").
 //
 // Everything is read through an fs.FS rooted at "/", so tests point it at
-// fixture trees and production passes os.DirFS("/"):
+// fixture trees and production passes the real root (sysx.NewRoot, which
+// reads whole files in fewer calls; os.DirFS("/") reads the same):
 //
 //	m, err := cgroup.ReadMemory(os.DirFS("/"))
 //	// cgroup v1 Cloudron container with memoryLimit 512 MiB:

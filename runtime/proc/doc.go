@@ -1,10 +1,12 @@
 // Package proc starts processes and is the ONLY caller of wait4 in appstart
 // (ARCHITECTURE.md, "One owner of wait4"; rules_test.go enforces it).
 //
-// One [Reaper] per process owns the pid table and the reap loop. It wakes on
-// SIGCHLD (its own signal.Notify channel) and on a one-second ticker, tini's
-// safety net for a coalesced or lost SIGCHLD, and drains wait4(-1, WNOHANG)
-// until it returns 0 or ECHILD. Every exit goes to the sink channel that was
+// One [Reaper] per process owns the pid table and the reap loop. Between
+// passes it blocks in waitid(WNOWAIT), which returns when a child has ended
+// and reaps nothing; with no child at all it waits for a Spawn, SIGCHLD (its
+// own signal.Notify channel: an adopted process) or a one-second ticker,
+// tini's safety net. A pass drains wait4(-1, WNOHANG) until it returns 0 or
+// ECHILD. Every exit goes to the sink channel that was
 // given to [Reaper.Spawn] for that pid; exits of pids nobody spawned through
 // the Reaper (orphans re-parented to PID 1 or to the subreaper) are counted
 // and passed to [Options.OnOrphans], a batch per pass.

@@ -22,8 +22,8 @@ const DefaultTick = time.Second
 
 // Options configure a Reaper. The zero value is ready to use.
 type Options struct {
-	// Tick is the safety-net interval between reap passes without SIGCHLD;
-	// 0 means DefaultTick.
+	// Tick is the safety-net interval between reap passes while the reaper
+	// has no child to wait on; 0 means DefaultTick.
 	Tick time.Duration
 	// OnOrphans, if set, is called from the reaper goroutine with the exits
 	// of pids that were not started through Spawn (orphans, and children
