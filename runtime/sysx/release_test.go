@@ -32,9 +32,9 @@ func TestReadOnlyMappingTakesOnlyTheExecutablesUnwritablePrivateSegments(t *test
 	}
 }
 
-// The test binary is itself a static Go executable of several MiB whose
-// start touched most of its code: releasing must leave fewer of its file
-// pages resident, and the process must go on running that code.
+// The test binary is itself a Go executable of several MiB whose start
+// touched most of its code: releasing must leave fewer of its file pages
+// resident (the test then runs on from pages mapped back on use).
 func TestReleaseCodeUnmapsTheExecutablesPagesAndTheProcessRunsOn(t *testing.T) {
 	before := rssFileKiB(t)
 	released := ReleaseCode()
@@ -44,9 +44,6 @@ func TestReleaseCodeUnmapsTheExecutablesPagesAndTheProcessRunsOn(t *testing.T) {
 	}
 	if after >= before {
 		t.Fatalf("RssFile %d KiB after the release, %d KiB before: nothing was unmapped", after, before)
-	}
-	if s := strings.Repeat("x", 3); s != "xxx" { // code runs again from refaulted pages
-		t.Fatal(s)
 	}
 	t.Logf("released %d KiB of mappings; RssFile %d -> %d KiB", released>>10, before, after)
 }
