@@ -39,10 +39,10 @@ func (r *Reaper) KillAll(grace time.Duration) (int, error) {
 	}
 	self := os.Getpid()
 	term := make(map[int]uint64) // pid -> start time, signalled with SIGTERM
-	if self == 1 && alone(r.opts.Proc, self) {
-		return 0, nil
-	}
 	if self == 1 {
+		if alone(r.opts.Proc, self) {
+			return 0, nil
+		}
 		if err := killEveryone(syscall.SIGTERM); err != nil {
 			return 0, err
 		}

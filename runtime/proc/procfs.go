@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 )
 
@@ -124,14 +125,13 @@ func childPids(proc fs.FS, pid int) (kids []int, ok bool) {
 
 // scanDescendants is descendants from one walk of all of /proc.
 func scanDescendants(proc fs.FS, root int) ([]procStat, error) {
-	entries, err := fs.ReadDir(proc, ".")
+	pids, err := listPids(proc)
 	if err != nil {
-		return nil, fmt.Errorf("cannot list processes: %w", err)
+		return nil, err
 	}
 	children := make(map[int][]procStat)
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == root {
+	for _, pid := range pids {
+		if pid == root {
 			continue
 		}
 		st, err := readStat(proc, pid)
@@ -157,14 +157,21 @@ func scanDescendants(proc fs.FS, root int) ([]procStat, error) {
 // namespace, nothing is left to stop. kill(-1) would find that out too, but
 // by visiting every task of the host.
 func alone(proc fs.FS, self int) bool {
+	pids, err := listPids(proc)
+	return err == nil && !slices.ContainsFunc(pids, func(pid int) bool { return pid != self })
+}
+
+// listPids lists the processes in /proc (its numeric entries).
+func listPids(proc fs.FS) ([]int, error) {
 	entries, err := fs.ReadDir(proc, ".")
 	if err != nil {
-		return false
+		return nil, fmt.Errorf("cannot list processes: %w", err)
 	}
+	pids := make([]int, 0, len(entries))
 	for _, e := range entries {
-		if pid, err := strconv.Atoi(e.Name()); err == nil && pid != self {
-			return false
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
 		}
 	}
-	return true
+	return pids, nil
 }
