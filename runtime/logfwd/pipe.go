@@ -24,14 +24,32 @@ import (
 // programs.
 //
 // A program writing one line per write(2) would cost a wake-up, a read and a
-// write here per line. So after a small read the reader lingers before
-// reading again, like Nagle's algorithm: what was read is already written,
-// so a lone line is not delayed; only a stream of small writes is batched.
+// write here per line. So after a read that emptied the pipe the reader
+// lingers before reading again, like Nagle's algorithm: what was read is
+// already written, so a lone line is not delayed; only a stream is batched.
 // Go's timers sleep at least ~1 ms here, so the linger is 1 ms, and the pipe
 // is enlarged to 1 MiB (fcntl(2) F_SETPIPE_SZ; the default
 // /proc/sys/fs/pipe-max-size) so that a writer at up to ~1 GB/s fills less
 // than the pipe meanwhile and never blocks on it. The kernel allocates pipe
 // pages on write, so an idle program's large pipe costs nothing.
+//
+// A read that filled the buffer is followed by another at once: the pipe
+// holds more. Any other read emptied the pipe, and the reader lingers after
+// it if it took under a quarter of the pipe's capacity: with 1 MiB, every
+// such read (the buffer holds less); with the 64 KiB of a pipe F_SETPIPE_SZ
+// could not enlarge, reads under 16 KiB, so that a fast program does not
+// block on the small pipe during every linger. An earlier rule lingered
+// only after reads under 16 KiB whatever the pipe: two programs writing
+// 4 KiB blocks were read ~190 KiB, ~190 KiB, then the ~30 KiB written
+// meanwhile, then a few KiB more, each read a wake-up and a write of its
+// own. Lingering after the 30 KiB took appstart's CPU for 50 MB from those
+// two programs from ~30 to ~28 ms, and the prefixed throughput from 0.82
+// to 0.86 times theirs written directly (`go run ./cmd/compare -only logs
+// -log-modes 4k`, medians of 4 interleaved runs). A program faster than
+// the pipe takes per linger (1 MiB/ms) now blocks on it until the reader
+// is back: lingering only while the program brought less than half the
+// pipe since the last linger kept the old cost, for these two programs
+// often fill it (a linger lasts 1 ms or more under load).
 //
 // While the reader lingers nothing may wake anyone: registered in Go's
 // netpoller (edge-triggered, always armed), every write(2) of the program
@@ -44,7 +62,6 @@ import (
 // Drain forces a reader still waiting by closing its force channel.
 const (
 	linger       = time.Millisecond
-	lingerBelow  = 16 << 10
 	pipeCapacity = 1 << 20
 )
 
@@ -58,7 +75,8 @@ type pipeReader struct {
 	force chan struct{} // closed by Drain past its deadline
 	stop  sync.Once
 	// forced records that the reader stopped on Drain's deadline, not EOF.
-	forced atomic.Bool
+	forced   atomic.Bool
+	pipeSize int // the pipe's capacity, for lingers
 }
 
 // Pipe returns the write end of a new pipe for a child's stdout or stderr
@@ -100,11 +118,16 @@ func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
 		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, os.NewSyscallError("fcntl", err))
 	}
 	// Best effort: on failure (a lowered pipe-max-size, or pipe-user-pages-soft
-	// exhausted without CAP_SYS_RESOURCE) the pipe keeps its 64 KiB and a
-	// flood just wakes the reader more often.
+	// exhausted without CAP_SYS_RESOURCE) the pipe keeps its 64 KiB (or the
+	// one page of a user past the soft limit) and a flood just wakes the
+	// reader more often.
 	_, _ = unix.FcntlInt(uintptr(w), unix.F_SETPIPE_SZ, pipeCapacity)
+	size, err := unix.FcntlInt(uintptr(w), unix.F_GETPIPE_SZ, 0)
+	if err != nil {
+		size = 64 << 10 // cannot happen for a pipe; pipe(7)'s default
+	}
 	p := &pipeReader{s: s, fd: r, pw: pl.waiter(r), sp: s.newSplitter(name, prefix),
-		done: make(chan struct{}), force: make(chan struct{})}
+		done: make(chan struct{}), force: make(chan struct{}), pipeSize: size}
 	s.pipesMu.Lock()
 	s.pipes[p] = struct{}{}
 	if s.forcing.Load() {
@@ -146,7 +169,7 @@ func (p *pipeReader) run() {
 		n, err := p.sp.fill(src)
 		switch {
 		case n > 0:
-			if n < lingerBelow {
+			if p.lingers(n, p.sp.short) {
 				time.Sleep(linger)
 			}
 		case errors.Is(err, syscall.EAGAIN):
@@ -159,6 +182,12 @@ func (p *pipeReader) run() {
 			return // EOF, or a read error nothing can be done about
 		}
 	}
+}
+
+// lingers reports whether to linger after a read of n bytes; short: the
+// read took less than the buffer offered, i.e. it emptied the pipe.
+func (p *pipeReader) lingers(n int, short bool) bool {
+	return short && n < p.pipeSize/4
 }
 
 // wait parks until the pipe is readable (data, or EOF when every writer

@@ -24,6 +24,9 @@ type splitter struct {
 	buf    []byte // pending input; after emit, only a partial line <= max
 	out    []byte // scratch for the formatted output
 	ring   *ring
+	// short records that fill's last read took less than the room it had:
+	// the source held no more then.
+	short bool
 }
 
 func (s *Sink) newSplitter(name, prefix string) *splitter {
@@ -41,6 +44,7 @@ func (sp *splitter) fill(r io.Reader) (int, error) {
 	sp.reserve()
 	free := cap(sp.buf) - len(sp.buf)
 	n, err := r.Read(sp.buf[len(sp.buf):cap(sp.buf)])
+	sp.short = n < free
 	if n > 0 {
 		sp.buf = sp.buf[:len(sp.buf)+n]
 		if n == free {
