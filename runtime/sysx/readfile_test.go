@@ -12,7 +12,9 @@ import (
 func TestReadFileReadsWhatOsReadFileReads(t *testing.T) {
 	dir := t.TempDir()
 	big := bytes.Repeat([]byte("0123456789abcdef"), 10000) // past the first buffer, several growths
-	for name, data := range map[string][]byte{"empty": nil, "small": []byte("256\n"), "big": big} {
+	files := map[string][]byte{"empty": nil, "small": []byte("256\n"), "big": big,
+		"page": big[:4096], "page+1": big[:4097]} // the first read's stack buffer, full and overflowing
+	for name, data := range files {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -60,7 +62,30 @@ func TestReadHeadReadsAtMostN(t *testing.T) {
 			t.Errorf("ReadHead(%d) = %q, %v; want %q", n, got, err, want)
 		}
 	}
+	big := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("x"), 20000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{4095, 4096, 4097, 9000, 20000, 30000} {
+		if got, err := ReadHead(big, n); err != nil || len(got) != min(n, 20000) {
+			t.Errorf("ReadHead(%d) of 20000 bytes = %d bytes, %v", n, len(got), err)
+		}
+	}
 	if _, err := ReadHead(p+".missing", 2); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing: %v", err)
+	}
+}
+
+func TestRootStatsAsDirFSDoes(t *testing.T) {
+	root := NewRoot()
+	for _, name := range []string{"proc/self", "etc/passwd", "no/such/file"} {
+		got, gerr := fs.Stat(root, name)
+		want, werr := fs.Stat(os.DirFS("/"), name)
+		if (gerr == nil) != (werr == nil) || gerr == nil && (got.IsDir() != want.IsDir() || got.Mode() != want.Mode()) {
+			t.Errorf("Stat(%q) = %v, %v; os.DirFS gives %v, %v", name, got, gerr, want, werr)
+		}
+	}
+	if _, err := fs.Stat(root, "/etc"); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("Stat of an absolute name: %v, want fs.ErrInvalid", err)
 	}
 }

@@ -37,7 +37,14 @@ const (
 // The ignored set is read from /proc/self/status (SigIgn) when it can be:
 // one read where asking the kernel signal by signal is 33 system calls.
 func ResetIgnoredRealtime() (int, error) {
-	ignored, known := ignoredSignals()
+	return ResetIgnoredRealtimeFrom(nil)
+}
+
+// ResetIgnoredRealtimeFrom is [ResetIgnoredRealtime] given the text of
+// /proc/self/status, read a moment before by a caller that needs it too
+// (nil reads it).
+func ResetIgnoredRealtimeFrom(status []byte) (int, error) {
+	ignored, known := ignoredSignals(status)
 	n := 0
 	for sig := 32; sig <= 64; sig++ {
 		if known && ignored&(1<<(sig-1)) == 0 {
@@ -83,12 +90,14 @@ func (e *syscallError) Unwrap() error { return e.err }
 
 // ignoredSignals reads the process's ignored signals from /proc/self/status:
 // bit sig-1 of the SigIgn mask is set when signal sig is ignored (proc(5)).
-func ignoredSignals() (mask uint64, ok bool) {
-	b, err := ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, false
+func ignoredSignals(status []byte) (mask uint64, ok bool) {
+	if status == nil {
+		var err error
+		if status, err = ReadFile("/proc/self/status"); err != nil {
+			return 0, false
+		}
 	}
-	for _, line := range strings.Split(string(b), "\n") {
+	for line := range strings.Lines(string(status)) {
 		if v, found := strings.CutPrefix(line, "SigIgn:"); found {
 			m, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
 			return m, err == nil
