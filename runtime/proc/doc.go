@@ -3,13 +3,15 @@
 //
 // One [Reaper] per process owns the pid table and the reap loop. Between
 // passes it blocks in waitid(WNOWAIT), which returns when a child has ended
-// and reaps nothing; with no child at all it waits for a Spawn, SIGCHLD (its
-// own signal.Notify channel: an adopted process) or a one-second ticker,
-// tini's safety net. A pass drains wait4(-1, WNOHANG) until it returns 0 or
-// ECHILD. Every exit goes to the sink channel that was
-// given to [Reaper.Spawn] for that pid; exits of pids nobody spawned through
-// the Reaper (orphans re-parented to PID 1 or to the subreaper) are counted
-// and passed to [Options.OnOrphans], a batch per pass.
+// and reaps nothing; with no child at all it waits for a Spawn or a
+// one-second ticker (tini's safety net), which also catches a process
+// adopted then (SIGCHLD is not listened for: see [Reaper.Start]). A pass
+// drains wait4(-1, WNOHANG) until it returns 0 or ECHILD. Every exit goes
+// to the sink channel that was given to [Reaper.Spawn] for that pid (or to
+// the function given to [Reaper.SpawnNotify]); exits of pids nobody
+// spawned through the Reaper (orphans re-parented to PID 1 or to the
+// subreaper) are counted and passed to [Options.OnOrphans], a batch per
+// pass.
 //
 // Why not github.com/hashicorp/go-reap: it reaps every pid and leaves os/exec
 // to Wait for the same children, so the two race (its README's caveat). Its

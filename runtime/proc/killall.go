@@ -34,6 +34,9 @@ const killAllAfterKill = time.Second
 //
 //	killed, err := r.KillAll(2 * time.Second) // killed == 1: one daemon ignored SIGTERM
 func (r *Reaper) KillAll(grace time.Duration) (int, error) {
+	if noChildren() {
+		return 0, nil
+	}
 	if r.procProblem != "" {
 		return r.killAllBlind(grace)
 	}

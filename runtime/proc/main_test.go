@@ -70,6 +70,8 @@ func runHelper(role string, args []string) int {
 		err = helperZombies(args)
 	case "killall":
 		err = helperKillAll(args)
+	case "killall-empty":
+		err = helperKillAllEmpty()
 	default:
 		err = fmt.Errorf("unknown helper %q", role)
 	}

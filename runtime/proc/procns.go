@@ -29,15 +29,18 @@ const ForeignProcMsg = "/proc belongs to another PID namespace (mount a new proc
 // our namespace and more when it is an ancestor's; without NSpid, the pid
 // in /proc/self/stat must be getpid(). No /proc/self at all (a procfs of
 // an unrelated namespace has none for us) is foreign too.
-func procProblem(proc fs.FS, self int) string {
-	if b, err := fs.ReadFile(proc, "self/status"); err == nil {
-		for _, line := range bytes.Split(b, []byte("\n")) {
-			if v, ok := bytes.CutPrefix(line, []byte("NSpid:")); ok {
-				if f := bytes.Fields(v); len(f) != 1 || string(f[0]) != strconv.Itoa(self) {
-					return ForeignProcMsg
-				}
-				return ""
+//
+// status is /proc/self/status as the caller read it, or nil to read it from proc.
+func procProblem(proc fs.FS, self int, status []byte) string {
+	if status == nil {
+		status, _ = fs.ReadFile(proc, "self/status") // unreadable: self/stat decides
+	}
+	for _, line := range bytes.Split(status, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(line, []byte("NSpid:")); ok {
+			if f := bytes.Fields(v); len(f) != 1 || string(f[0]) != strconv.Itoa(self) {
+				return ForeignProcMsg
 			}
+			return ""
 		}
 	}
 	b, err := fs.ReadFile(proc, "self/stat")

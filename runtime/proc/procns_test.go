@@ -29,7 +29,7 @@ func TestProcProblem(t *testing.T) {
 		{"unrelated namespace's: no self", fstest.MapFS{"1/stat": stat("1"), "2/stat": stat("2")}, "foreign"},
 		{"empty", fstest.MapFS{}, "read"},
 	} {
-		got := procProblem(tc.fs, 1)
+		got := procProblem(tc.fs, 1, nil)
 		switch {
 		case tc.want == "" && got != "",
 			tc.want == "foreign" && got != ForeignProcMsg,
@@ -37,7 +37,7 @@ func TestProcProblem(t *testing.T) {
 			t.Errorf("%s: %q, want %s", tc.name, got, tc.want)
 		}
 	}
-	if got := procProblem(os.DirFS("/proc"), os.Getpid()); got != "" {
+	if got := procProblem(os.DirFS("/proc"), os.Getpid(), nil); got != "" {
 		t.Errorf("this process's own /proc: %q", got)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -16,8 +15,10 @@ import (
 	"appstart/runtime/sysx"
 )
 
-// DefaultTick is the reaper's safety-net interval: tini waits for signals
-// with a one-second timeout so that a lost SIGCHLD costs at most a second.
+// DefaultTick is the reaper's safety-net interval with no child to wait on:
+// tini waits for signals with a one-second timeout so that a lost SIGCHLD
+// costs at most a second, and here it bounds how long an adopted process's
+// end waits to be reaped when nothing else wakes the loop.
 const DefaultTick = time.Second
 
 // Options configure a Reaper. The zero value is ready to use.
@@ -48,14 +49,13 @@ const OrphanBatch = 128
 type Reaper struct {
 	opts    Options
 	devNull *os.File
-	sigchld chan os.Signal
 	spawned chan struct{}  // a Spawn made a child: there is one to wait for
 	discard chan os.Signal // absorbs signals un-ignored around a fork (hygiene.go)
 
 	// mu guards table. Spawn holds it across fork and insertion, the reap
 	// pass across wait4 and the lookup, Signal across the lookup and kill.
 	mu    sync.Mutex
-	table map[int]chan<- Exit // pid -> sink (nil sink: nobody listens)
+	table map[int]func(Exit) // pid -> who is told of its exit (nil: nobody listens)
 
 	orphans atomic.Uint64
 
@@ -87,11 +87,15 @@ func NewReaper(opts Options) (*Reaper, error) {
 	if opts.Tick <= 0 {
 		opts.Tick = DefaultTick
 	}
+	// The real /proc's self/status serves two checks below: read it once
+	// (a fresh procfs, as in a new container, makes each read costly).
+	var status []byte
 	if opts.Proc == nil {
 		opts.Proc = os.DirFS("/proc")
+		status, _ = sysx.ReadFile("/proc/self/status")
 	}
 	// Children must not inherit an ignore that os/signal cannot see (hygiene.go).
-	if _, err := sysx.ResetIgnoredRealtime(); err != nil {
+	if _, err := sysx.ResetIgnoredRealtimeFrom(status); err != nil {
 		return nil, fmt.Errorf("cannot reset inherited signal dispositions: %w", err)
 	}
 	if os.Getpid() != 1 {
@@ -110,29 +114,30 @@ func NewReaper(opts Options) (*Reaper, error) {
 		opts:    opts,
 		devNull: devNull,
 		// One slot is enough: signals coalesce and every wake-up drains.
-		sigchld: make(chan os.Signal, 1),
 		spawned: make(chan struct{}, 1),
 		discard: make(chan os.Signal, 1),
-		table:   make(map[int]chan<- Exit),
+		table:   make(map[int]func(Exit)),
 		reaped:  make(chan struct{}),
 
-		procProblem: procProblem(opts.Proc, os.Getpid()),
+		procProblem: procProblem(opts.Proc, os.Getpid(), status),
 	}, nil
 }
 
-// Start subscribes to SIGCHLD and starts the reap loop, which runs for the
-// life of the process. Children spawned before Start are reaped by its
-// first pass.
+// Start starts the reap loop, which runs for the life of the process.
+// Children spawned before Start are reaped by its first pass.
+//
+// SIGCHLD is not listened for. While the process has a child, the loop
+// waits in waitid, which the kernel ends the moment one ends; with no child
+// at all, a child can only come from Spawn, which wakes the loop, or be
+// adopted from a process that entered the PID namespace from outside (a
+// `docker exec` shell's orphan): the tick reaps that one within a second.
+// Listening would cost a round trip to the runtime's signal thread at
+// start, and on every child's end a wake-up of the runtime's signal
+// goroutine (often a new thread) for a signal the loop no longer needs.
 func (r *Reaper) Start() error {
 	if !running.CompareAndSwap(false, true) {
 		return fmt.Errorf("cannot start reaper: %w", ErrReaperRunning)
 	}
-	// SIGCHLD wakes the loop only when it has no child to wait on
-	// (awaitChild): an adopted process's end. Registering it takes a round
-	// trip to the runtime's signal thread, so it is done off the start's
-	// path; until then an unhandled SIGCHLD is ignored, and the tick covers
-	// a pass that it would have caused.
-	go signal.Notify(r.sigchld, syscall.SIGCHLD)
 	go r.loop()
 	return nil
 }
@@ -154,7 +159,6 @@ func (r *Reaper) loop() {
 			continue
 		}
 		select {
-		case <-r.sigchld:
 		case <-r.spawned:
 		case <-tick.C:
 		}
@@ -169,23 +173,28 @@ func (r *Reaper) loop() {
 // signal goroutine (two hand-overs between threads), and while children
 // run the loop no longer wakes every second for the tick. It returns false
 // at once when there is no child to wait for (ECHILD): the loop then waits
-// for SIGCHLD, a Spawn or the tick, as it does with no waitid at all (any
-// other error).
+// for a Spawn or the tick, as it does with no waitid at all (any other
+// error).
 func (r *Reaper) awaitChild() bool {
 	var info unix.Siginfo
 	err := sysx.IgnoringEINTR(func() error {
 		return unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOWAIT, nil)
 	})
-	if err != nil {
-		return false
-	}
-	// A SIGCHLD for this exit may be queued: drop it, the pass to come
-	// reaps everything that has ended.
-	select {
-	case <-r.sigchld:
-	default:
-	}
-	return true
+	return err == nil
+}
+
+// noChildren reports whether this process has no child at all, running or
+// ended. Then nothing is left to end: orphans are re-parented to it (PID 1
+// or subreaper), so every descendant has a living ancestor among its
+// children. It is the usual end of a container, and one wait that reaps
+// nothing (so it may sit beside the reaper's) where listing /proc would
+// read a directory and parse each entry.
+func noChildren() bool {
+	var info unix.Siginfo
+	err := sysx.IgnoringEINTR(func() error {
+		return unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	})
+	return errors.Is(err, unix.ECHILD)
 }
 
 // reapAll drains every child that has ended. wait4 with WNOHANG never
@@ -196,7 +205,7 @@ func (r *Reaper) reapAll() {
 	reapedAny := false
 	var orphans []Exit
 	for {
-		e, sink, known, ok := r.reapOne()
+		e, notify, known, ok := r.reapOne()
 		if !ok {
 			break
 		}
@@ -215,8 +224,8 @@ func (r *Reaper) reapAll() {
 				r.opts.OnOrphans(orphans)
 				orphans = nil
 			}
-		case sink != nil:
-			deliver(sink, e)
+		case notify != nil:
+			notify(e)
 		}
 	}
 	if len(orphans) > 0 {
@@ -231,7 +240,7 @@ func (r *Reaper) reapAll() {
 }
 
 // reapOne reaps at most one child and takes its table entry, both under mu.
-func (r *Reaper) reapOne() (e Exit, sink chan<- Exit, known, ok bool) {
+func (r *Reaper) reapOne() (e Exit, notify func(Exit), known, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var ws unix.WaitStatus
@@ -241,9 +250,9 @@ func (r *Reaper) reapOne() (e Exit, sink chan<- Exit, known, ok bool) {
 		// these arguments (wait4(2)); the next wake-up retries anyway.
 		return Exit{}, nil, false, false
 	}
-	sink, known = r.table[pid]
+	notify, known = r.table[pid]
 	delete(r.table, pid)
-	return exitOf(pid, ws), sink, known, true
+	return exitOf(pid, ws), notify, known, true
 }
 
 // deliver sends without ever blocking the reaper (see the buffering

@@ -21,6 +21,19 @@ import (
 //		Setpgid: true, Stdout: w, Stderr: w}, sink)
 //	e := <-sink // proc.Exit{Pid: pid, Code: 0}
 func (r *Reaper) Spawn(c Cmd, sink chan<- Exit) (int, error) {
+	var notify func(Exit)
+	if sink != nil {
+		notify = func(e Exit) { deliver(sink, e) }
+	}
+	return r.SpawnNotify(c, notify)
+}
+
+// SpawnNotify is [Reaper.Spawn] with a function in place of the sink:
+// notify (nil: nobody cares) is called once with the child's Exit, on the
+// reaper's goroutine, so it must hand the exit on and return at once, never
+// wait. It saves the hop through a channel and a goroutine that a receiver
+// which only passes exits on (to a queue of its own) would cost.
+func (r *Reaper) SpawnNotify(c Cmd, notify func(Exit)) (int, error) {
 	path, err := lookPath(c.Path, c.Env, c.Dir)
 	if err != nil {
 		return 0, &StartError{Path: c.Path, Err: err}
@@ -64,7 +77,7 @@ func (r *Reaper) Spawn(c Cmd, sink chan<- Exit) (int, error) {
 	r.mu.Lock()
 	pid, err := r.forkClean(path, argv, attr, c.NoNewPrivs)
 	if err == nil {
-		r.table[pid] = sink
+		r.table[pid] = notify
 	}
 	r.mu.Unlock()
 	runtime.KeepAlive(all) // the fds must stay open until the child has them
