@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // maxSocketPath is sun_path's size minus its NUL (unix(7)).
@@ -98,12 +100,10 @@ func ListenOptions(path string, b Backend, o Options) (*Server, error) {
 	if err := clearStale(path); err != nil {
 		return nil, err
 	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	ln, err := listenUnix(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w", path, err)
 	}
-	// Close removes the file itself, and only if it is still ours.
-	ln.SetUnlinkOnClose(false)
 	// Until this chmod the mode is 0777&^umask: with the usual 022 others
 	// lack the write permission connect(2) needs, and the SO_PEERCRED check
 	// in the server refuses them anyway.
@@ -125,6 +125,33 @@ func ListenOptions(path string, b Backend, o Options) (*Server, error) {
 		base: base, cancel: cancel, left: make(chan struct{}, 1),
 		uid: os.Geteuid(), conns: map[*net.UnixConn]struct{}{},
 	}, nil
+}
+
+// listenUnix binds and listens on path in the calls that takes, then hands
+// the socket to the runtime's poller. net.ListenUnix would first read
+// /proc/sys/net/core/somaxconn for the backlog (the kernel caps it there
+// anyway), through a 64 KiB buffer: on a start's way to its first program.
+// The listener never removes the file; Close removes it, if still ours.
+func listenUnix(path string) (*net.UnixListener, error) {
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	f := os.NewFile(uintptr(fd), path)
+	defer f.Close() // FileListener keeps a duplicate
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		return nil, os.NewSyscallError("bind", err)
+	}
+	if err := unix.Listen(fd, unix.SOMAXCONN); err != nil {
+		os.Remove(path)
+		return nil, os.NewSyscallError("listen", err)
+	}
+	ln, err := net.FileListener(f)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	return ln.(*net.UnixListener), nil
 }
 
 // Path is where the server listens.

@@ -69,19 +69,25 @@ func Lock(path string) (release func(), holderPid int, err error) {
 		return nil, 0, fmt.Errorf("cannot take run lock %s: %w", path, err)
 	}
 	// The file is never removed: unlinking a lock file lets a waiter lock
-	// the old inode while a newcomer locks a new one. A pid left by a dead
-	// holder is overwritten here and never read unless the lock is held.
+	// the old inode while a newcomer locks a new one. A pid left by an
+	// earlier holder is overwritten here and never read unless the lock is
+	// held, so release leaves it, and it is cut only when longer than ours
+	// (a truncate is a journaled change of the inode on a disk-backed /run).
 	// One err, not one per statement: a shadowed err once dropped both
 	// failures and kept a lock with no pid for a second appstart to name.
-	if err = f.Truncate(0); err == nil {
-		_, err = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
+	var st syscall.Stat_t
+	if err = syscall.Fstat(fd, &st); err == nil && st.Size > int64(len(pid)) {
+		err = f.Truncate(int64(len(pid)))
+	}
+	if err == nil {
+		_, err = f.WriteAt(pid, 0)
 	}
 	if err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("cannot write pid to run lock %s: %w", path, err)
 	}
 	return sync.OnceFunc(func() {
-		f.Truncate(0)
 		// Unlock explicitly: a child forked at this moment holds a copy of
 		// the descriptor until its exec, and with it the lock, if release
 		// only closed ours (seen as a flaky re-Lock under load).

@@ -171,7 +171,7 @@ func TestLockFailsWhenThePidCannotBeWritten(t *testing.T) {
 		seal    int
 		errno   syscall.Errno
 	}{
-		{"truncate refused", "stale\n", unix.F_SEAL_SHRINK, syscall.EPERM},
+		{"truncate refused", "a longer pid left by an earlier holder\n", unix.F_SEAL_SHRINK, syscall.EPERM},
 		{"write refused", "", unix.F_SEAL_WRITE, syscall.EPERM},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -216,5 +216,26 @@ func TestLockErrorNonRoot(t *testing.T) {
 	}
 	if got := lockError("/run/appstart/x.lock", err, 0).Error(); got != "cannot take run lock /run/appstart/x.lock: mkdir /run/appstart: permission denied" {
 		t.Errorf("as root: %s", got)
+	}
+}
+
+// Whatever pid an earlier holder left (release leaves it), the file holds
+// exactly the new holder's once Lock returns: a longer one is cut.
+func TestLockReplacesAnEarlierPid(t *testing.T) {
+	t.Parallel()
+	want := strconv.Itoa(os.Getpid()) + "\n"
+	for _, old := range []string{"", "1\n", "4194304\n", strings.Repeat("9", 40) + "\n"} {
+		path := filepath.Join(t.TempDir(), "run.lock")
+		if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		release, _, err := Lock(path)
+		if err != nil {
+			t.Fatalf("Lock over %q: %v", old, err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != want {
+			t.Errorf("lock file over %q holds %q, want %q", old, got, want)
+		}
+		release()
 	}
 }
