@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"appstart/runtime/cgroup"
 	"appstart/runtime/control"
 	"appstart/runtime/environ"
 	"appstart/runtime/logfwd"
@@ -91,7 +90,6 @@ type runner struct {
 }
 
 func (r *runner) run(sigs <-chan os.Signal) int {
-	memory := cgroup.Prefetch(sysx.NewRoot()) // for the workers stage
 	r.orphans = make(chan []proc.Exit)
 	r.done = make(chan struct{})
 	defer close(r.done)
@@ -142,7 +140,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	}
 	stdout, stderr := fileOf(r.std.Stdout, os.Stdout), fileOf(r.std.Stderr, os.Stderr)
 	r.sink = logfwd.NewSink(stdout, logfwd.Options{})
-	r.spawn = &spawner{reaper: reaper, sink: r.sink, exits: make(chan proc.Exit, 64), stdout: stdout, stderr: stderr}
+	r.spawn = &spawner{reaper: reaper, sink: r.sink, stdout: stdout, stderr: stderr}
 	r.log.keepIn(r.sink, r.spawn.lastOutput) // appstart's own lines in `appstart logs` (issue 16)
 
 	// TERM or INT during the stages cancels them (the start is cut short);
@@ -156,7 +154,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	go r.dispatch(sigs, cancelStages, stopped)
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
-		Log: r.log.printf, Needs: r.needs, Users: plan.User, Memory: memory}
+		Log: r.log.printf, Needs: r.needs, Users: plan.User}
 	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {
@@ -184,7 +182,6 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	if until != "" && until != "programs" {
 		return r.stopAt(until)
 	}
-	r.protectFromOOM()
 	r.started.Store(true)
 	if err := r.sup.StartAll(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.printf("%v", err)
@@ -259,9 +256,9 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 		return err
 	}
 	r.sup = sup
+	r.spawn.sup = sup
 	r.result = make(chan supervise.Result, 1)
 	r.built <- sup
-	go r.spawn.forward(sup, r.done)
 	go func() { r.result <- sup.Run(ctx) }()
 	r.sink.SetMasker(r.env.Vars.Masker()) // stdout and `appstart logs` alike (issue 14)
 	follow(ctx, r.spec, r.env.Vars, r.sink, r.log)
@@ -281,7 +278,8 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 // before it spends anything on settling.
 const settleDelay = 100 * time.Millisecond
 
-// settle runs once the programs are launched. It makes the spare threads
+// settle runs once the programs are launched. It protects appstart from
+// the OOM killer (protectFromOOM), makes the spare threads
 // (threads.go; they guard against a pids limit that only programs reach,
 // and making 16 takes ~2.5 ms, so never on the way to the first exec),
 // then, once the programs that start by themselves are ready (or one is
@@ -294,6 +292,7 @@ func (r *runner) settle(ctx context.Context) {
 		return
 	case <-time.After(settleDelay):
 	}
+	r.protectFromOOM()
 	reserveThreads(spareThreads)
 	// Not ready, FATAL or timed out, the supervisor has said so: either
 	// way the start is over.
@@ -485,11 +484,14 @@ func withEnvFiles(env []string, files []string) ([]string, error) {
 
 // protectFromOOM makes the kernel's OOM killer pick a program before
 // appstart, which must outlive it to restart it. It needs CAP_SYS_RESOURCE
-// (Docker's default set lacks it; then nothing changes). It runs after the
-// stages, whose commands must not inherit the protection, and every program
-// is set back to 0 as it starts (spawner.resetOOM).
+// (Docker's default set lacks it; then nothing changes). It runs once the
+// programs are launched (settle): the stages' commands and the first
+// programs never inherit the protection, and those started later are set
+// back to 0 (spawner.resetOOM), which is asked for before the protection
+// lands so that no program starts between the two at -999.
 func (r *runner) protectFromOOM() {
-	if err := sysx.WriteOOMScoreAdj(0, -999); err == nil {
-		r.spawn.resetOOM = true
+	r.spawn.resetOOM.Store(true)
+	if err := sysx.WriteOOMScoreAdj(0, -999); err != nil {
+		r.spawn.resetOOM.Store(false)
 	}
 }

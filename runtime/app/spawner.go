@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"appstart/runtime/logfwd"
@@ -21,14 +22,15 @@ type spawner struct {
 	launches map[string]resolve.Launch
 	reaper   *proc.Reaper
 	sink     *logfwd.Sink
-	exits    chan proc.Exit
-	stdout   *os.File
-	stderr   *os.File
+	// sup is told of each program's exit, straight from the reaper.
+	sup    *supervise.Supervisor
+	stdout *os.File
+	stderr *os.File
 	// sockets are the programs' listening sockets, bound once (sockets.go).
 	sockets *sockets
 	// resetOOM: appstart lowered its own oom_score_adj, which children
 	// inherit; each program gets 0 back (raising needs no privilege).
-	resetOOM bool
+	resetOOM atomic.Bool
 
 	mu sync.Mutex
 	// outputs are closed once each program's last run's output is all in
@@ -66,7 +68,7 @@ const (
 
 func (s *spawner) Spawn(p *supervise.Program) (int, error) {
 	pid, err := s.spawn(p)
-	if err == nil && s.resetOOM {
+	if err == nil && s.resetOOM.Load() {
 		// The program may run a moment at -999 before this lands; it is
 		// still starting, so it has allocated nothing worth protecting.
 		_ = sysx.WriteOOMScoreAdj(pid, 0)
@@ -92,7 +94,7 @@ func (s *spawner) spawn(p *supervise.Program) (int, error) {
 	s.sockets.attach(group, &c)
 	if l.LogLabel == "" {
 		c.Stdout, c.Stderr = s.stdout, s.stderr
-		return s.reaper.Spawn(c, s.exits)
+		return s.reaper.SpawnNotify(c, s.exited)
 	}
 	out, done, err := s.sink.Pipe(p.Name, logfwd.FormatPrefix(logfwd.DefaultFormat, l.LogLabel))
 	if err != nil {
@@ -106,19 +108,10 @@ func (s *spawner) spawn(p *supervise.Program) (int, error) {
 	s.mu.Unlock()
 	// One pipe carries both streams so a program's lines keep their order.
 	c.Stdout, c.Stderr = out, out
-	pid, err := s.reaper.Spawn(c, s.exits)
+	pid, err := s.reaper.SpawnNotify(c, s.exited)
 	out.Close()
 	return pid, err
 }
 
-// forward passes every exit the reaper delivers to the supervisor.
-func (s *spawner) forward(sup *supervise.Supervisor, done <-chan struct{}) {
-	for {
-		select {
-		case e := <-s.exits:
-			sup.Exited(e.Pid, e.Code, e.Signal)
-		case <-done:
-			return
-		}
-	}
-}
+// exited runs on the reaper's goroutine: Exited only queues the exit.
+func (s *spawner) exited(e proc.Exit) { s.sup.Exited(e.Pid, e.Code, e.Signal) }

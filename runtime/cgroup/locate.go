@@ -30,10 +30,7 @@ func locate(fsys fs.FS) (h hierarchy, why string, err error) {
 	if err != nil {
 		return hierarchy{}, "", fmt.Errorf("cannot read /proc/self/cgroup: %w", err)
 	}
-	member, err := parseProcCgroup(strings.NewReader(string(cg)))
-	if err != nil {
-		return hierarchy{}, "", err
-	}
+	member := parseProcCgroup(string(cg))
 	mi, err := fs.ReadFile(fsys, "proc/self/mountinfo")
 	if errors.Is(err, fs.ErrNotExist) {
 		return hierarchy{}, "no /proc/self/mountinfo: procfs not mounted", nil
@@ -41,10 +38,7 @@ func locate(fsys fs.FS) (h hierarchy, why string, err error) {
 	if err != nil {
 		return hierarchy{}, "", fmt.Errorf("cannot read /proc/self/mountinfo: %w", err)
 	}
-	mounts, err := parseMountinfo(strings.NewReader(string(mi)))
-	if err != nil {
-		return hierarchy{}, "", err
-	}
+	mounts := parseMountinfo(string(mi))
 	if p, ok := member.v1["memory"]; ok {
 		if m, ok := pick(mounts, "cgroup", "memory", p); ok {
 			return hierarchy{Version: 1, Mount: m.Point, Dir: ownDir(fsys, m, p)}, "", nil

@@ -7,7 +7,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Memory is the memory limit of the container's own cgroup.
@@ -86,7 +85,15 @@ func (l *lowest) add(file string, val int64, limited bool) {
 // 0 also has 0 above it (the kernel refuses 0 under a hierarchical parent),
 // so the walk stops there. Since Linux 5.16 the flag is always 1; an absent
 // file means the same.
+//
+// First, though, the kernel's own answer: memory.stat's
+// hierarchical_memory_limit is that lowest limit over every ancestor the
+// cgroup is bound by, those above the container's view included, in one
+// file where the walk reads three per level.
 func readV1(fsys fs.FS, h hierarchy) (Memory, error) {
+	if m, ok, err := readV1Stat(fsys, h.Dir); ok || err != nil {
+		return m, err
+	}
 	var ram, total lowest
 	lv := levels(h.Dir, h.Mount)
 	for i, dir := range lv {
@@ -111,6 +118,47 @@ func readV1(fsys fs.FS, h hierarchy) (Memory, error) {
 		m.Source = ram.first
 	}
 	return m, nil
+}
+
+// readV1Stat reads hierarchical_memory_limit and hierarchical_memsw_limit
+// from dir's memory.stat; ok is false when it has no such line (or no
+// memory.stat: a fixture tree, an odd kernel), and the walk then decides.
+func readV1Stat(fsys fs.FS, dir string) (m Memory, ok bool, err error) {
+	file := path.Join(dir, "memory.stat")
+	b, err := fs.ReadFile(fsys, fsPath(file))
+	if err != nil {
+		return Memory{}, false, nil
+	}
+	var ram, total string
+	for line := range strings.Lines(string(b)) {
+		switch k, v, _ := strings.Cut(strings.TrimSpace(line), " "); k {
+		case "hierarchical_memory_limit":
+			ram = v
+		case "hierarchical_memsw_limit":
+			total = v
+		}
+	}
+	if ram == "" {
+		return Memory{}, false, nil
+	}
+	m = Memory{Version: 1, Source: file}
+	val, limited, err := parseLimit(ram, 1)
+	if err != nil {
+		return Memory{}, false, fmt.Errorf("cannot parse hierarchical_memory_limit in %s: %w", file, err)
+	}
+	if limited {
+		m.Limit, m.Source = val, file+" (hierarchical_memory_limit)"
+	}
+	if total != "" {
+		val, limited, err := parseLimit(total, 1)
+		if err != nil {
+			return Memory{}, false, fmt.Errorf("cannot parse hierarchical_memsw_limit in %s: %w", file, err)
+		}
+		if limited {
+			m.SwapLimit = val
+		}
+	}
+	return m, true, nil
 }
 
 // readV2 takes the lowest memory.max, "max" meaning none, and adds the
@@ -175,29 +223,4 @@ func parseLimit(s string, version int) (val int64, limited bool, err error) {
 		return 0, false, nil
 	}
 	return n, true, nil
-}
-
-// Prefetch starts [ReadMemory] in the background and returns a function
-// that waits for its result (the same one at every call). A start reads the
-// limit in its workers stage, after the spec, the resolution and the
-// signal set-up: begun at the start of the run instead, the dozen cgroup
-// files it reads (~0.2 ms of system calls) overlap that work.
-//
-//	mem := cgroup.Prefetch(sysx.NewRoot())
-//	// ... parse the spec ...
-//	m, err := mem()
-func Prefetch(fsys fs.FS) func() (Memory, error) {
-	type result struct {
-		m   Memory
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		m, err := ReadMemory(fsys)
-		done <- result{m, err}
-	}()
-	return sync.OnceValues(func() (Memory, error) {
-		r := <-done
-		return r.m, r.err
-	})
 }

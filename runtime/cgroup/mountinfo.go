@@ -1,9 +1,6 @@
 package cgroup
 
 import (
-	"bufio"
-	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,35 +21,39 @@ type mount struct {
 //	id parent dev root point options [optional...] - fstype source super
 //
 // A later mount on the same point, or on a parent of it, hides the earlier
-// one (e.g. a tmpfs put over /sys/fs/cgroup), so those are dropped.
-func parseMountinfo(r io.Reader) ([]mount, error) {
-	var all []mount
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		sep := slices.Index(f, "-")
-		if sep < 6 || len(f) < sep+4 {
+// one (e.g. a tmpfs put over /sys/fs/cgroup), so those are dropped. Only
+// cgroup lines are taken apart: a host has dozens of other mounts, which
+// matter only for what they hide.
+func parseMountinfo(text string) []mount {
+	var found []mount
+	for line := range strings.Lines(text) {
+		head, tail, ok := strings.Cut(strings.TrimSuffix(line, "\n"), " - ") // paths are escaped: no " - " in them
+		if !ok {
 			continue
 		}
-		m := mount{
-			Root:   unescapeMountField(f[3]),
-			Point:  unescapeMountField(f[4]),
-			FSType: f[sep+1],
-			Super:  strings.Split(f[sep+3], ","),
+		f := strings.SplitN(head, " ", 6)
+		if len(f) < 6 {
+			continue
 		}
-		all = slices.DeleteFunc(all, func(old mount) bool { return under(old.Point, m.Point) })
-		all = append(all, m)
+		point := unescapeMountField(f[4])
+		found = slices.DeleteFunc(found, func(old mount) bool { return under(old.Point, point) })
+		t := strings.SplitN(tail, " ", 4)
+		if len(t) < 3 || (t[0] != "cgroup" && t[0] != "cgroup2") {
+			continue
+		}
+		found = append(found, mount{
+			Root:   unescapeMountField(f[3]),
+			Point:  point,
+			FSType: t[0],
+			Super:  strings.Split(t[2], ","),
+		})
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("cannot read /proc/self/mountinfo: %w", err)
-	}
-	return slices.DeleteFunc(all, func(m mount) bool { return m.FSType != "cgroup" && m.FSType != "cgroup2" }), nil
+	return found
 }
 
 // under reports whether p is dir or inside it (both clean absolute paths).
 func under(p, dir string) bool {
-	return p == dir || dir == "/" || strings.HasPrefix(p, dir+"/")
+	return p == dir || dir == "/" || (strings.HasPrefix(p, dir) && p[len(dir)] == '/')
 }
 
 // unescapeMountField undoes the octal escapes the kernel writes for space,

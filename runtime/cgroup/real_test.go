@@ -102,7 +102,8 @@ func TestReadMemoryRealCgroup(t *testing.T) {
 			wantSwap = 0
 		}
 	}
-	limitFile := map[int]string{1: "memory.limit_in_bytes", 2: "memory.max"}[h.Version]
+	// v1 answers from memory.stat, the kernel's hierarchical limit (readV1).
+	limitFile := map[int]string{1: "memory.stat (hierarchical_memory_limit)", 2: "memory.max"}[h.Version]
 
 	got := runHelper(t, dir)
 	want := Memory{Limit: ram, SwapLimit: wantSwap, Version: h.Version, Source: filepath.Join(dir, limitFile)}

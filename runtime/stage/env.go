@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"appstart/runtime/cgroup"
 	"appstart/runtime/environ"
 	"appstart/runtime/ident"
 	"appstart/runtime/proc"
@@ -52,10 +51,6 @@ type Env struct {
 	Users func(spec string) (ident.User, error)
 	// FS is read for the cgroup limit and meminfo; nil is the real root.
 	FS fs.FS
-	// Memory, when set, gives the cgroup's memory limit instead of reading
-	// it from FS when the workers stage runs: a start begins reading it
-	// before the spec (cgroup.Prefetch).
-	Memory func() (cgroup.Memory, error)
 	// Manifest is the package manifest; "" is DefaultManifest.
 	Manifest string
 	// Log receives appstart's own messages, already masked; nil drops them.

@@ -34,10 +34,12 @@ const (
 	DefaultReportEvery = 5 * time.Second
 )
 
-// watch reports stage name's progress through e.Report from a goroutine
-// of its own while the stage runs; the returned func ends it (with the
-// final report when there was one). Real time, not e.Now: it is about a
-// person waiting.
+// watch reports stage name's progress through e.Report while the stage
+// runs, from a timer (no goroutine until there is something to say: most
+// stages end in microseconds, and a start runs ten); the returned func
+// ends it, with the final report when there was one. A report never runs
+// after end has returned. Real time, not e.Now: it is about a person
+// waiting.
 func (e *Env) watch(name string) (end func()) {
 	e.work.Store(0)
 	if e.Report == nil || e.DryRun {
@@ -51,28 +53,29 @@ func (e *Env) watch(name string) (end func()) {
 		every = DefaultReportEvery
 	}
 	t0 := time.Now()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	reported := false // written by the goroutine, read after wg.Wait
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTimer(after)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-			case <-stop:
-				return
-			}
-			reported = true
-			e.Report(StageProgress{Stage: name, Elapsed: time.Since(t0), Done: e.work.Load()})
-			t.Reset(every)
+	var (
+		mu       sync.Mutex // held by a report, so end waits for one in progress
+		ended    bool
+		reported bool
+		timer    *time.Timer
+	)
+	mu.Lock() // the first report waits for timer to be set
+	defer mu.Unlock()
+	timer = time.AfterFunc(after, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ended {
+			return
 		}
-	}()
+		reported = true
+		e.Report(StageProgress{Stage: name, Elapsed: time.Since(t0), Done: e.work.Load()})
+		timer.Reset(every)
+	})
 	return func() {
-		close(stop)
-		wg.Wait()
+		mu.Lock()
+		ended = true
+		timer.Stop()
+		mu.Unlock()
 		if reported {
 			e.Report(StageProgress{Stage: name, Elapsed: time.Since(t0), Done: e.work.Load(), Final: true})
 		}

@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -45,4 +46,22 @@ func TestWatchReportsLongStagesOnly(t *testing.T) {
 
 	quiet := &Env{ReportAfter: time.Hour, Report: func(p StageProgress) { t.Errorf("quick stage reported: %+v", p) }}
 	quiet.watch("dirs")()
+}
+
+// A start runs ten stages, most in microseconds: watching one must not
+// start a goroutine (and wait for it to end) before there is anything to
+// report. Another test's goroutine may come or go meanwhile, so the least
+// of a few tries counts.
+func TestWatchStartsNoGoroutine(t *testing.T) {
+	e := &Env{ReportAfter: time.Hour, Report: func(StageProgress) {}}
+	least := 1 << 30
+	for range 5 {
+		before := runtime.NumGoroutine()
+		end := e.watch("dirs")
+		least = min(least, runtime.NumGoroutine()-before)
+		end()
+	}
+	if least != 0 {
+		t.Errorf("watching a stage started %d goroutine(s)", least)
+	}
 }
