@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -16,13 +17,14 @@ type hierarchy struct {
 	Dir     string // absolute directory of this process's own cgroup
 }
 
-// locate finds the memory controller's hierarchy. The v1 memory controller
-// wins when /proc/self/cgroup lists it: on a hybrid host (v1 controllers
-// plus an empty v2 mount at /sys/fs/cgroup/unified, systemd's default
-// before v247) the v2 side has no memory.max at all. When nothing usable is
-// mounted, why says so and err is nil: a start without a cgroupfs (chroot,
-// some sandboxes) must still run, with no limit.
-func locate(fsys fs.FS) (h hierarchy, why string, err error) {
+// locate finds the memory controller's hierarchy for process self (its pid
+// as the cgroup files show it). The v1 memory controller wins when
+// /proc/self/cgroup lists it: on a hybrid host (v1 controllers plus an
+// empty v2 mount at /sys/fs/cgroup/unified, systemd's default before v247)
+// the v2 side has no memory.max at all. When nothing usable is mounted, why
+// says so and err is nil: a start without a cgroupfs (chroot, some
+// sandboxes) must still run, with no limit.
+func locate(fsys fs.FS, self int) (h hierarchy, why string, err error) {
 	cg, err := fs.ReadFile(fsys, "proc/self/cgroup")
 	if errors.Is(err, fs.ErrNotExist) {
 		return hierarchy{}, "no /proc/self/cgroup: procfs not mounted", nil
@@ -31,6 +33,14 @@ func locate(fsys fs.FS) (h hierarchy, why string, err error) {
 		return hierarchy{}, "", fmt.Errorf("cannot read /proc/self/cgroup: %w", err)
 	}
 	member := parseProcCgroup(string(cg))
+	if h, ok := locateAtUsualMount(fsys, member, self); ok {
+		return h, "", nil
+	}
+	return locateByMountinfo(fsys, member)
+}
+
+// locateByMountinfo finds the hierarchy among the mounts /proc/self/mountinfo lists.
+func locateByMountinfo(fsys fs.FS, member membership) (h hierarchy, why string, err error) {
 	mi, err := fs.ReadFile(fsys, "proc/self/mountinfo")
 	if errors.Is(err, fs.ErrNotExist) {
 		return hierarchy{}, "no /proc/self/mountinfo: procfs not mounted", nil
@@ -50,6 +60,60 @@ func locate(fsys fs.FS) (h hierarchy, why string, err error) {
 		}
 	}
 	return hierarchy{}, "no memory cgroup mounted (neither a v1 memory nor a cgroup2 mount in /proc/self/mountinfo)", nil
+}
+
+// usualMount is where container runtimes and systemd mount each hierarchy,
+// and a file that only a directory of that hierarchy has.
+var usualMount = map[int]struct{ point, marker string }{
+	1: {"/sys/fs/cgroup/memory", "memory.limit_in_bytes"},
+	2: {"/sys/fs/cgroup", "cgroup.controllers"},
+}
+
+// locateAtUsualMount finds the hierarchy without /proc/self/mountinfo (the
+// costliest file a start reads: the kernel writes out every mount) when it
+// is mounted at its usual place, and proves it: the hierarchy's marker file
+// is there, and the directory taken as the process's own cgroup lists self
+// in cgroup.procs (a process is in exactly one cgroup of a hierarchy). The
+// candidates are the mount point plus the cgroup path (a mount of the whole
+// hierarchy) and the mount point itself (a container's own cgroup mounted
+// there, or a cgroup namespace). Anything else, ok false: mountinfo decides.
+func locateAtUsualMount(fsys fs.FS, member membership, self int) (h hierarchy, ok bool) {
+	cgPath, v1 := member.v1["memory"]
+	switch {
+	case v1:
+		h.Version = 1
+	case member.hasV2:
+		h.Version, cgPath = 2, member.v2
+	default:
+		return hierarchy{}, false
+	}
+	usual := usualMount[h.Version]
+	if _, err := fs.Stat(fsys, fsPath(path.Join(usual.point, usual.marker))); err != nil {
+		return hierarchy{}, false
+	}
+	h.Mount = usual.point
+	for _, dir := range []string{path.Join(usual.point, cgPath), usual.point} {
+		if under(dir, usual.point) && lists(fsys, path.Join(dir, "cgroup.procs"), self) {
+			h.Dir = dir
+			return h, true
+		}
+	}
+	return hierarchy{}, false
+}
+
+// lists reports whether file (a cgroup.procs) holds pid on a line of its own.
+func lists(fsys fs.FS, file string, pid int) bool {
+	b, err := fs.ReadFile(fsys, fsPath(file))
+	if err != nil {
+		return false
+	}
+	want := strconv.Itoa(pid)
+	for line := range strings.Lines(string(b)) {
+		if strings.TrimSpace(line) == want {
+			return true
+		}
+	}
+	return false
 }
 
 // pick chooses, among the mounts of the hierarchy holding ctrl (v1) or of

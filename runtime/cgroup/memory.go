@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -49,7 +50,13 @@ const v1Unlimited = int64(1) << 62
 //	// m == Memory{Limit: 536870912, SwapLimit: 536870912, Version: 2,
 //	//             Source: "/sys/fs/cgroup/memory.max"}
 func ReadMemory(fsys fs.FS) (Memory, error) {
-	h, why, err := locate(fsys)
+	return readMemory(fsys, os.Getpid())
+}
+
+// readMemory is ReadMemory for the process whose pid the cgroup files show
+// as self (a fixture tree's own).
+func readMemory(fsys fs.FS, self int) (Memory, error) {
+	h, why, err := locate(fsys, self)
 	if err != nil {
 		return Memory{}, err
 	}

@@ -1,7 +1,9 @@
 package cgroup
 
 import (
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,5 +133,77 @@ func TestReadMemoryHere(t *testing.T) {
 	t.Logf("this machine: %+v", m)
 	if _, err := os.Stat("/sys/fs/cgroup/memory/memory.limit_in_bytes"); err == nil && m.Version != 1 {
 		t.Errorf("v1 memory controller mounted but ReadMemory says version %d", m.Version)
+	}
+	// On this machine's real files, the way without mountinfo and the way
+	// through it find the same cgroup (when the first applies).
+	root := os.DirFS("/")
+	cg, err := fs.ReadFile(root, "proc/self/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := parseProcCgroup(string(cg))
+	slow, why, err := locateByMountinfo(root, member)
+	if err != nil || why != "" {
+		t.Logf("no memory cgroup through mountinfo (%v %s): nothing to compare", err, why)
+		return
+	}
+	if fast, ok := locateAtUsualMount(root, member, os.Getpid()); !ok {
+		t.Logf("the usual mount does not apply here; mountinfo gives %+v", slow)
+	} else if fast != slow {
+		t.Errorf("usual mount %+v, mountinfo %+v", fast, slow)
+	}
+}
+
+// withFile is fsys with one more file.
+type withFile struct {
+	fs.FS
+	name string
+	data string
+}
+
+func (w withFile) Open(name string) (fs.File, error) {
+	if name == w.name {
+		return fstest.MapFS{name: {Data: []byte(w.data)}}.Open(name)
+	}
+	return w.FS.Open(name)
+}
+
+// Wherever the usual mount holds the hierarchy and the process's own
+// cgroup lists it, the mountinfo-free way finds what mountinfo finds; where
+// nothing lists the process, or the hierarchy is elsewhere, it declines.
+func TestLocateAtUsualMountAgreesWithMountinfo(t *testing.T) {
+	t.Parallel()
+	const self = 4242
+	found := 0
+	for _, tree := range []string{"v1", "v2", "hybrid", "nested-v1", "nested-v2", "unlimited-v1", "unlimited-v2", "cgroupns-v1", "stat-v1", "machine"} {
+		fsys := os.DirFS(filepath.Join(fixtures, tree))
+		want, why, err := locate(fsys, self) // no cgroup.procs in the trees: mountinfo decides
+		if err != nil || why != "" {
+			t.Fatalf("%s: %v %s", tree, err, why)
+		}
+		cg, err := fs.ReadFile(fsys, "proc/self/cgroup")
+		if err != nil {
+			t.Fatal(err)
+		}
+		member := parseProcCgroup(string(cg))
+		procs := fsPath(path.Join(want.Dir, "cgroup.procs"))
+		if _, ok := locateAtUsualMount(withFile{fsys, procs, "1\n40\n"}, member, self); ok {
+			t.Errorf("%s: found a cgroup whose cgroup.procs does not list the process", tree)
+		}
+		got, ok := locateAtUsualMount(withFile{fsys, procs, "1\n4242\n"}, member, self)
+		if ok {
+			found++
+			if got != want {
+				t.Errorf("%s: usual mount gave %+v, mountinfo %+v", tree, got, want)
+			}
+		}
+		if all, err := readMemory(withFile{fsys, procs, "4242\n"}, self); err != nil {
+			t.Errorf("%s: %v", tree, err)
+		} else if m, _ := readMemory(fsys, self); all != m {
+			t.Errorf("%s: ReadMemory %+v with cgroup.procs, %+v without", tree, all, m)
+		}
+	}
+	if found < 6 {
+		t.Errorf("the usual mount took only %d of the trees", found)
 	}
 }

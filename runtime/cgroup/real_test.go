@@ -69,7 +69,7 @@ func runHelper(t *testing.T, dir string) Memory {
 // reads, not the child cgroup's limit.
 func TestReadMemoryRealCgroup(t *testing.T) {
 	skip.Root(t, "creates a memory cgroup")
-	h, why, err := locate(os.DirFS("/"))
+	h, why, err := locate(os.DirFS("/"), os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,15 +87,11 @@ func NewReaper(opts Options) (*Reaper, error) {
 	if opts.Tick <= 0 {
 		opts.Tick = DefaultTick
 	}
-	// The real /proc's self/status serves two checks below: read it once
-	// (a fresh procfs, as in a new container, makes each read costly).
-	var status []byte
 	if opts.Proc == nil {
 		opts.Proc = os.DirFS("/proc")
-		status, _ = sysx.ReadFile("/proc/self/status")
 	}
 	// Children must not inherit an ignore that os/signal cannot see (hygiene.go).
-	if _, err := sysx.ResetIgnoredRealtimeFrom(status); err != nil {
+	if _, err := sysx.ResetIgnoredRealtime(); err != nil {
 		return nil, fmt.Errorf("cannot reset inherited signal dispositions: %w", err)
 	}
 	if os.Getpid() != 1 {
@@ -119,7 +115,7 @@ func NewReaper(opts Options) (*Reaper, error) {
 		table:   make(map[int]func(Exit)),
 		reaped:  make(chan struct{}),
 
-		procProblem: procProblem(opts.Proc, os.Getpid(), status),
+		procProblem: procProblem(opts.Proc, os.Getpid()),
 	}, nil
 }
 
