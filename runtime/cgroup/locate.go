@@ -62,9 +62,10 @@ func locateByMountinfo(fsys fs.FS, member membership) (h hierarchy, why string, 
 	return hierarchy{}, "no memory cgroup mounted (neither a v1 memory nor a cgroup2 mount in /proc/self/mountinfo)", nil
 }
 
-// usualMount is where container runtimes and systemd mount each hierarchy,
-// and a file that only a directory of that hierarchy has.
-var usualMount = map[int]struct{ point, marker string }{
+// usualMount is where container runtimes and systemd mount each hierarchy
+// (by version, 1 or 2), and a file that only a directory of that hierarchy
+// has. An array, not a map: a map literal costs package init at every start.
+var usualMount = [3]struct{ point, marker string }{
 	1: {"/sys/fs/cgroup/memory", "memory.limit_in_bytes"},
 	2: {"/sys/fs/cgroup", "cgroup.controllers"},
 }
