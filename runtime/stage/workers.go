@@ -3,11 +3,13 @@ package stage
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"strconv"
 
 	"appstart/runtime/cgroup"
 	"appstart/runtime/environ"
 	"appstart/runtime/spec"
+	"appstart/runtime/sysx"
 )
 
 // The variables the workers stage exports (spec.Produced names them all).
@@ -53,7 +55,7 @@ func runWorkers(_ context.Context, e *Env) error {
 		case w != nil && w.Unlimited > 0:
 			limit, from = w.Unlimited, "(no limit; workers.unlimited)"
 		default:
-			limit, err = cgroup.MachineMemory(e.FS)
+			limit, err = machineMemory(e.FS)
 			if err != nil {
 				return fmt.Errorf("cannot read the machine's memory: %w", err)
 			}
@@ -80,4 +82,14 @@ func runWorkers(_ context.Context, e *Env) error {
 	set(w.Name, strconv.Itoa(n))
 	e.report("workers=%d from %s %s", n, cgroup.FormatSize(limit), from)
 	return nil
+}
+
+// machineMemory is the machine's RAM: from sysinfo(2) on the real root, one
+// call where /proc/meminfo is a file the kernel writes out in full; from
+// proc/meminfo on a fixture tree.
+func machineMemory(fsys fs.FS) (int64, error) {
+	if _, real := fsys.(sysx.Root); real {
+		return sysx.TotalRAM()
+	}
+	return cgroup.MachineMemory(fsys)
 }

@@ -101,3 +101,14 @@ func (r Root) Stat(name string) (fs.FileInfo, error) {
 	}
 	return os.Stat("/" + name)
 }
+
+// TotalRAM is the machine's RAM in bytes as sysinfo(2) gives it: the
+// MemTotal of /proc/meminfo in one call, without the kernel writing out
+// the whole file (~30 µs the first time in a fresh procfs).
+func TotalRAM() (int64, error) {
+	var info unix.Sysinfo_t
+	if err := unix.Sysinfo(&info); err != nil {
+		return 0, os.NewSyscallError("sysinfo", err)
+	}
+	return int64(info.Totalram) * int64(info.Unit), nil
+}

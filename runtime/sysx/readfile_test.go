@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -88,4 +90,30 @@ func TestRootStatsAsDirFSDoes(t *testing.T) {
 	if _, err := fs.Stat(root, "/etc"); !errors.Is(err, fs.ErrInvalid) {
 		t.Errorf("Stat of an absolute name: %v, want fs.ErrInvalid", err)
 	}
+}
+
+// sysinfo's total RAM is meminfo's MemTotal, to the byte.
+func TestTotalRAMIsMemTotal(t *testing.T) {
+	got, err := TotalRAM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			kb, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil || len(f) != 2 || f[1] != "kB" {
+				t.Fatalf("cannot parse %q", line)
+			}
+			if got != kb<<10 {
+				t.Errorf("TotalRAM = %d, MemTotal = %d", got, kb<<10)
+			}
+			return
+		}
+	}
+	t.Fatal("no MemTotal in /proc/meminfo")
 }
