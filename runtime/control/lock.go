@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"appstart/runtime/sysx"
 )
 
 // LockPath is the run lock of the spec at specPath, in dir: one lock per
@@ -47,8 +49,7 @@ func Lock(path string) (release func(), holderPid int, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, 0, lockError(path, err, os.Geteuid())
 	}
-	// os.OpenFile sets O_CLOEXEC.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := sysx.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) // O_CLOEXEC
 	if err != nil {
 		return nil, 0, lockError(path, err, os.Geteuid())
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"appstart/runtime/sysx"
 )
 
 // Lookup resolves spec against passwd and group, the contents of the
@@ -35,7 +37,7 @@ func Lookup(spec string, passwd, group io.Reader) (User, error) {
 //
 //	u, err := ident.LookupFiles("cloudron", "/etc/passwd", "/etc/group")
 func LookupFiles(spec, passwdPath, groupPath string) (User, error) {
-	pw, err := os.Open(passwdPath)
+	pw, err := sysx.OpenFile(passwdPath, os.O_RDONLY, 0)
 	if err != nil {
 		return User{}, fmt.Errorf("cannot look up user %q: %w", spec, err)
 	}
@@ -143,7 +145,7 @@ type lazyFile struct {
 func (l *lazyFile) Read(p []byte) (int, error) {
 	if !l.done {
 		l.done = true
-		l.f, l.err = os.Open(l.path)
+		l.f, l.err = sysx.OpenFile(l.path, os.O_RDONLY, 0)
 		if errors.Is(l.err, os.ErrNotExist) {
 			l.err = io.EOF
 		}

@@ -117,3 +117,27 @@ func TestTotalRAMIsMemTotal(t *testing.T) {
 	}
 	t.Fatal("no MemTotal in /proc/meminfo")
 }
+
+// OpenFile's file reads, writes and fails as os.OpenFile's does.
+func TestOpenFileActsAsOsOpenFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	f, err := OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("pid\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", fi.Mode(), err)
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "pid\n" {
+		t.Errorf("content %q, %v", b, err)
+	}
+	_, err = OpenFile(p+".missing", os.O_RDONLY, 0)
+	_, werr := os.OpenFile(p+".missing", os.O_RDONLY, 0)
+	if !errors.Is(err, fs.ErrNotExist) || err.Error() != werr.Error() {
+		t.Errorf("missing file: %v; os.OpenFile says %v", err, werr)
+	}
+}
