@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -30,15 +31,18 @@ const (
 	URL   = "url"
 )
 
-var escapers = map[string]func(string) (string, error){
-	None:  func(s string) (string, error) { return s, nil },
-	PHP:   escapePHP,
-	JSON:  escapeJSON,
-	YAML:  escapeYAML,
-	Shell: escapeShell,
-	XML:   escapeXML,
-	URL:   escapeURL,
-}
+// Built on first use: only a template needs it.
+var escapers = sync.OnceValue(func() map[string]func(string) (string, error) {
+	return map[string]func(string) (string, error){
+		None:  func(s string) (string, error) { return s, nil },
+		PHP:   escapePHP,
+		JSON:  escapeJSON,
+		YAML:  escapeYAML,
+		Shell: escapeShell,
+		XML:   escapeXML,
+		URL:   escapeURL,
+	}
+})
 
 // Escapes lists the escape kinds Escape accepts, in documentation order.
 func Escapes() []string {
@@ -47,7 +51,7 @@ func Escapes() []string {
 
 // ValidEscape reports whether kind names an escaper ("" counts as none).
 func ValidEscape(kind string) bool {
-	_, ok := escapers[kind]
+	_, ok := escapers()[kind]
 	return ok || kind == ""
 }
 
@@ -64,7 +68,7 @@ func Escape(kind, s string) (string, error) {
 	if kind == "" {
 		return s, nil
 	}
-	f, ok := escapers[kind]
+	f, ok := escapers()[kind]
 	if !ok {
 		return "", fmt.Errorf("unknown escape %q (known: %s)", kind, strings.Join(Escapes(), ", "))
 	}

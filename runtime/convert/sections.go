@@ -3,29 +3,33 @@ package convert
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"appstart/runtime/spec"
 )
 
 // supervisordReasons say why each [supervisord] key needs nothing under
 // appstart.
-var supervisordReasons = map[string]string{
-	"nodaemon":         "appstart always stays in the foreground, as PID 1",
-	"logfile":          "appstart writes its own messages to stderr, into the container log",
-	"logfile_maxbytes": "appstart keeps no log file to rotate",
-	"logfile_backups":  "appstart keeps no log file to rotate",
-	"loglevel":         "appstart writes its own messages to stderr",
-	"pidfile":          "appstart is PID 1 and keeps no pid file",
-	"childlogdir":      "program output goes to the container log, not to files",
-	"silent":           "appstart always forwards program output",
-	"minfds":           "appstart does not change resource limits",
-	"minprocs":         "appstart does not change resource limits",
-	"nocleanup":        "appstart keeps no child log files to clean up",
-	"umask":            "appstart sets no umask; programs inherit the container's",
-	"identifier":       "appstart's control socket needs no identifier",
-	"directory":        "appstart does not daemonize, so it never changes directory",
-	"strip_ansi":       "appstart forwards output as it is",
-}
+// Built on first use: only a conversion needs it.
+var supervisordReasons = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"nodaemon":         "appstart always stays in the foreground, as PID 1",
+		"logfile":          "appstart writes its own messages to stderr, into the container log",
+		"logfile_maxbytes": "appstart keeps no log file to rotate",
+		"logfile_backups":  "appstart keeps no log file to rotate",
+		"loglevel":         "appstart writes its own messages to stderr",
+		"pidfile":          "appstart is PID 1 and keeps no pid file",
+		"childlogdir":      "program output goes to the container log, not to files",
+		"silent":           "appstart always forwards program output",
+		"minfds":           "appstart does not change resource limits",
+		"minprocs":         "appstart does not change resource limits",
+		"nocleanup":        "appstart keeps no child log files to clean up",
+		"umask":            "appstart sets no umask; programs inherit the container's",
+		"identifier":       "appstart's control socket needs no identifier",
+		"directory":        "appstart does not daemonize, so it never changes directory",
+		"strip_ansi":       "appstart forwards output as it is",
+	}
+})
 
 // supervisord converts the [supervisord] section: environment= becomes
 // [env], user= the top-level user, the rest comments.
@@ -66,7 +70,7 @@ func (cv *converter) supervisord(s *section) {
 				cv.notes = append(cv.notes, fmt.Sprintf("[supervisord] user=%s: supervisord and every program without user= ran as %s", e.text, e.text))
 			}
 		default:
-			reason, known := supervisordReasons[o.name]
+			reason, known := supervisordReasons()[o.name]
 			if !known {
 				reason = "not a supervisord key; ignored"
 				cv.warn(o.pos, "[supervisord] has no key %q; ignored", o.name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Value readers with supervisord's rules (supervisor/datatypes.py), each
@@ -45,24 +46,27 @@ func parseAutorestart(s string) (string, error) {
 
 // linuxSignals are the signal numbers supervisord accepts by number, on
 // Linux (signal(7)), and their names.
-var linuxSignals = map[int]string{
-	1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 5: "TRAP", 6: "ABRT", 7: "BUS", 8: "FPE", 9: "KILL",
-	10: "USR1", 11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM", 17: "CHLD", 18: "CONT",
-	19: "STOP", 20: "TSTP", 21: "TTIN", 22: "TTOU", 23: "URG", 24: "XCPU", 25: "XFSZ", 26: "VTALRM",
-	27: "PROF", 28: "WINCH", 29: "IO", 30: "PWR", 31: "SYS",
-}
+// Built on first use: only a conversion needs it.
+var linuxSignals = sync.OnceValue(func() map[int]string {
+	return map[int]string{
+		1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 5: "TRAP", 6: "ABRT", 7: "BUS", 8: "FPE", 9: "KILL",
+		10: "USR1", 11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM", 17: "CHLD", 18: "CONT",
+		19: "STOP", 20: "TSTP", 21: "TTIN", 22: "TTOU", 23: "URG", 24: "XCPU", 25: "XFSZ", 26: "VTALRM",
+		27: "PROF", 28: "WINCH", 29: "IO", 30: "PWR", 31: "SYS",
+	}
+})
 
 // parseSignal is datatypes.signal_number: a number, or a name with or
 // without SIG in any case; the result is the bare upper-case name.
 func parseSignal(s string) (string, error) {
 	if n, err := strconv.Atoi(s); err == nil {
-		if name, ok := linuxSignals[n]; ok {
+		if name, ok := linuxSignals()[n]; ok {
 			return name, nil
 		}
 		return "", fmt.Errorf("%q is not a signal number", s)
 	}
 	name := strings.TrimPrefix(strings.ToUpper(s), "SIG")
-	for _, known := range linuxSignals {
+	for _, known := range linuxSignals() {
 		if known == name {
 			return name, nil
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"appstart/templates"
 )
@@ -31,18 +32,21 @@ type filter struct {
 }
 
 // arithmetic filters and what each does with value v and argument n.
-var arithmetic = map[string]func(v, n int64) (int64, bool){
-	"add": func(v, n int64) (int64, bool) { r := v + n; return r, (r > v) == (n > 0) || n == 0 },
-	"sub": func(v, n int64) (int64, bool) { r := v - n; return r, (r < v) == (n > 0) || n == 0 },
-	"mul": mulOK,
-	"div": func(v, n int64) (int64, bool) { return floorDiv(v, n), true },
-	"percent": func(v, n int64) (int64, bool) {
-		r, ok := mulOK(v, n)
-		return floorDiv(r, 100), ok
-	},
-	"min": func(v, n int64) (int64, bool) { return min(v, n), true },
-	"max": func(v, n int64) (int64, bool) { return max(v, n), true },
-}
+// Built on first use: only a filter needs it.
+var arithmetic = sync.OnceValue(func() map[string]func(v, n int64) (int64, bool) {
+	return map[string]func(v, n int64) (int64, bool){
+		"add": func(v, n int64) (int64, bool) { r := v + n; return r, (r > v) == (n > 0) || n == 0 },
+		"sub": func(v, n int64) (int64, bool) { r := v - n; return r, (r < v) == (n > 0) || n == 0 },
+		"mul": mulOK,
+		"div": func(v, n int64) (int64, bool) { return floorDiv(v, n), true },
+		"percent": func(v, n int64) (int64, bool) {
+			r, ok := mulOK(v, n)
+			return floorDiv(r, 100), ok
+		},
+		"min": func(v, n int64) (int64, bool) { return min(v, n), true },
+		"max": func(v, n int64) (int64, bool) { return max(v, n), true },
+	}
+})
 
 func mulOK(v, n int64) (int64, bool) {
 	r := v * n
@@ -66,7 +70,7 @@ func filterNames() string {
 // arithmetic, ":N". It returns a message for a bad one.
 func parseFilter(name, arg string, hasArg bool) (filter, string) {
 	f := filter{name: name}
-	_, isArith := arithmetic[name]
+	_, isArith := arithmetic()[name]
 	switch {
 	case !isArith && name != "sha256" && (name == "" || !templates.ValidEscape(name)):
 		return f, fmt.Sprintf("unknown filter %q", name)
@@ -93,7 +97,7 @@ func (f filter) apply(v string) (string, error) {
 		sum := sha256Sum([]byte(v))
 		return hex.EncodeToString(sum[:]), nil
 	}
-	op, ok := arithmetic[f.name]
+	op, ok := arithmetic()[f.name]
 	if !ok {
 		return templates.Escape(f.name, v)
 	}
@@ -109,7 +113,7 @@ func (f filter) apply(v string) (string, error) {
 }
 
 func (f filter) String() string {
-	if _, ok := arithmetic[f.name]; ok {
+	if _, ok := arithmetic()[f.name]; ok {
 		return f.name + ":" + strconv.FormatInt(f.arg, 10)
 	}
 	return f.name

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,10 +35,13 @@ var cronFields = [5]cronField{
 	{"day-of-week", 0, 7, []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
 }
 
-var cronMacros = map[string]string{
-	"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
-	"@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
-}
+// Built on first use: a map literal is built at every start, and only a schedule needs it.
+var cronMacros = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+		"@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+	}
+})
 
 // ParseCron parses a 5-field cron expression: each field is *, a value, a
 // range a-b, any of those with a /step, or a comma list of them; months and
@@ -47,7 +51,7 @@ var cronMacros = map[string]string{
 // restricted a day matching either runs.
 func ParseCron(s string) (Cron, error) {
 	expr := strings.TrimSpace(s)
-	if m, ok := cronMacros[strings.ToLower(expr)]; ok {
+	if m, ok := cronMacros()[strings.ToLower(expr)]; ok {
 		expr = m
 	} else if strings.HasPrefix(expr, "@") {
 		return Cron{}, fmt.Errorf("unknown macro %q: write 5 fields, or @hourly, @daily, @weekly, @monthly or @yearly (for a one-shot at start, use autorestart = \"never\")", expr)

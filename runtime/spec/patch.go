@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Patch is one [[patch]] entry: managed keys set in a user-owned file,
@@ -32,14 +33,17 @@ type Patch struct {
 }
 
 // formatByExt maps file extensions to patch formats.
-var formatByExt = map[string]Format{
-	".ini": FormatINI, ".env": FormatDotenv, ".json": FormatJSON, ".yaml": FormatYAML, ".yml": FormatYAML,
-	".properties": FormatProperties,
-}
+// Built on first use: only a [[patch]] needs it.
+var formatByExt = sync.OnceValue(func() map[string]Format {
+	return map[string]Format{
+		".ini": FormatINI, ".env": FormatDotenv, ".json": FormatJSON, ".yaml": FormatYAML, ".yml": FormatYAML,
+		".properties": FormatProperties,
+	}
+})
 
 func (p *Patch) check(c *checker, at string) {
 	if !c.written[at+".format"] && p.File != "" {
-		f, ok := formatByExt[strings.ToLower(path.Ext(p.File))]
+		f, ok := formatByExt()[strings.ToLower(path.Ext(p.File))]
 		if !ok {
 			c.errorf(at+".format", "cannot tell the format of %q from its name: add format = \"ini\" (or \"dotenv\", \"json\", \"yaml\", \"properties\")", p.File)
 		}

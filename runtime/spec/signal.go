@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -37,14 +38,17 @@ func convSignal(v any) (any, string) {
 }
 
 // unforwardable are the signals `forward` may not list, and why.
-var unforwardable = map[syscall.Signal]string{
-	syscall.SIGTERM: "SIGTERM stops appstart and with it every program in order",
-	syscall.SIGINT:  "SIGINT stops appstart and with it every program in order",
-	syscall.SIGKILL: "SIGKILL cannot be caught, so appstart never receives it",
-	syscall.SIGSTOP: "SIGSTOP cannot be caught, so appstart never receives it",
-	syscall.SIGCHLD: "SIGCHLD is how appstart learns that its children ended",
-	syscall.SIGURG:  "SIGURG is used by the Go runtime itself and is never forwarded",
-}
+// Built on first use: only a forward list needs it.
+var unforwardable = sync.OnceValue(func() map[syscall.Signal]string {
+	return map[syscall.Signal]string{
+		syscall.SIGTERM: "SIGTERM stops appstart and with it every program in order",
+		syscall.SIGINT:  "SIGINT stops appstart and with it every program in order",
+		syscall.SIGKILL: "SIGKILL cannot be caught, so appstart never receives it",
+		syscall.SIGSTOP: "SIGSTOP cannot be caught, so appstart never receives it",
+		syscall.SIGCHLD: "SIGCHLD is how appstart learns that its children ended",
+		syscall.SIGURG:  "SIGURG is used by the Go runtime itself and is never forwarded",
+	}
+})
 
 func convSignals(v any) (any, []issue) {
 	var sigs []syscall.Signal
@@ -53,8 +57,8 @@ func convSignals(v any) (any, []issue) {
 		switch {
 		case err != nil:
 			return err.Error()
-		case unforwardable[sig] != "":
-			return unforwardable[sig] + ": remove it"
+		case unforwardable()[sig] != "":
+			return unforwardable()[sig] + ": remove it"
 		case slices.Contains(sigs, sig):
 			return fmt.Sprintf("%s is listed twice", n)
 		}

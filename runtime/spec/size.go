@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ParseSize reads a size as written in appstart.toml: a decimal number with
@@ -81,7 +82,10 @@ func parseSize(s string) (int64, error) {
 
 // unitShift is each unit's power of two: powers of 1024, as Docker's
 // --memory and the cgroup files count.
-var unitShift = map[string]uint{"": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40}
+// Built on first use: only a size needs it.
+var unitShift = sync.OnceValue(func() map[string]uint {
+	return map[string]uint{"": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40}
+})
 
 // unitMultiplier reads K, M, G or T, each with an optional B or iB, or
 // nothing or B alone for bytes.
@@ -91,7 +95,7 @@ func unitMultiplier(unit string) (int64, error) {
 	if u != "" {
 		base, rest = u[:1], u[1:]
 	}
-	sh, ok := unitShift[base]
+	sh, ok := unitShift()[base]
 	switch {
 	case !ok:
 		return 0, errSizeUnit
