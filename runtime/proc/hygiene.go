@@ -72,22 +72,38 @@ func (r *Reaper) forkClean(path string, argv []string, attr *syscall.ProcAttr, n
 	// the forking thread's. So fork from a fresh goroutine that locks its
 	// thread and exits without unlocking, which makes the runtime terminate
 	// that thread (runtime.LockOSThread) instead of reusing it.
-	type result struct {
-		pid int
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread()
-		if err := sysx.PrctlSetNoNewPrivs(); err != nil {
-			done <- result{0, err}
-			return
-		}
-		pid, err := forkUnmasked(path, argv, attr)
-		done <- result{pid, err}
-	}()
+	done := make(chan forkResult, 1)
+	go forkWithNoNewPrivs(path, argv, attr, done)
 	res := <-done
 	return res.pid, res.err
+}
+
+type forkResult struct {
+	pid int
+	err error
+}
+
+// forkWithNoNewPrivs runs as a goroutine of its own: it locks its thread,
+// sets no_new_privs there, forks, sends the result and returns still
+// locked, so the runtime ends the thread and the flag with it. Except the
+// main thread: the runtime never ends that one, it parks it for good, still
+// flagged (seen as PID 1's own NoNewPrivs: 1). Holding the main thread, it
+// starts another of itself, which can then only run elsewhere.
+func forkWithNoNewPrivs(path string, argv []string, attr *syscall.ProcAttr, done chan<- forkResult) {
+	runtime.LockOSThread()
+	if unix.Gettid() == unix.Getpid() {
+		next := make(chan forkResult, 1)
+		go forkWithNoNewPrivs(path, argv, attr, next)
+		done <- <-next
+		runtime.UnlockOSThread()
+		return
+	}
+	if err := sysx.PrctlSetNoNewPrivs(); err != nil {
+		done <- forkResult{0, err}
+		return
+	}
+	pid, err := forkUnmasked(path, argv, attr)
+	done <- forkResult{pid, err}
 }
 
 // forkUnmasked runs syscall.ForkExec on a locked thread whose signal mask is

@@ -282,7 +282,9 @@ func TestNoNewPrivsStaysInTheChild(t *testing.T) {
 	}
 	// The thread that forked it must die: no thread of the test process
 	// keeps the flag. The runtime ends it after the goroutine returns, a
-	// moment after the child's exit can already have been reaped.
+	// moment after the child's exit can already have been reaped. Never the
+	// main thread, which the runtime parks for good instead: run alone, this
+	// test found it flagged every time (hygiene.go, forkWithNoNewPrivs).
 	var flagged []string
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		if flagged = threadsWithNoNewPrivs(t); len(flagged) == 0 || time.Now().After(deadline) {
