@@ -84,13 +84,16 @@ var stampRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z `)
 // logs is one timeline: the last lines in time across programs, appstart's
 // own events among them, each "name | text" as in the live stream; -t
 // stamps each line, --since cuts by time; a group's name gives its
-// instances' lines, an unknown name fails; tail -f is logs -f.
+// instances' lines, an unknown name fails; tail -f is logs -f. a-1, b-1
+// and a-2 are written 0.2 s apart: each program's pipe has a reader of its
+// own, and a busy CI machine once put b-1, written within 20 ms of a-1,
+// ahead of it (the ring keeps the order lines arrive in).
 func TestLogsOneTimeline(t *testing.T) {
 	spec := `user = "root"
 [programs.a]
-command = "trap 'exit 0' TERM; echo a-1; touch /run/a1; while [ ! -e /run/b1 ]; do sleep 0.02; done; echo a-2; touch /run/a2; while :; do sleep 0.05; done"
+command = "trap 'exit 0' TERM; echo a-1; touch /run/a1; while [ ! -e /run/b1 ]; do sleep 0.02; done; sleep 0.2; echo a-2; touch /run/a2; while :; do sleep 0.05; done"
 [programs.b]
-command = "trap 'exit 0' TERM; while [ ! -e /run/a1 ]; do sleep 0.02; done; echo b-1; touch /run/b1; while :; do sleep 0.05; done"
+command = "trap 'exit 0' TERM; while [ ! -e /run/a1 ]; do sleep 0.02; done; sleep 0.2; echo b-1; touch /run/b1; while :; do sleep 0.05; done"
 [programs.worker]
 command = "trap 'exit 0' TERM; echo worker $APPSTART_INSTANCE up; while :; do sleep 0.05; done"
 instances = 2
