@@ -41,16 +41,7 @@ func TestKillAll(t *testing.T) {
 }
 
 func testKillAll(t *testing.T, c Cmd) {
-	out, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Stdout = w
-	sink := make(chan Exit, 1)
-	if _, err := testReaper.Spawn(c, sink); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
+	out, sink := spawnReading(t, c)
 	got := map[string]string{}
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
@@ -95,16 +86,7 @@ func TestKillAllWithoutChildrenReadsNoProc(t *testing.T) {
 	for name, c := range cmds {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			out, w, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.Stdout = w
-			sink := make(chan Exit, 1)
-			if _, err := testReaper.Spawn(c, sink); err != nil {
-				t.Fatal(err)
-			}
-			w.Close()
+			out, sink := spawnReading(t, c)
 			b, _ := io.ReadAll(out)
 			if e := receive(t, sink, "killall-empty helper"); e.Code != 0 || string(b) != "killed 0 err <nil> proc opens 0\n" {
 				t.Errorf("helper %v, output %q; want killed 0, no error and no /proc open", e, b)

@@ -354,3 +354,20 @@ func gone(pid int, start uint64) bool {
 	st, err := readStat(os.DirFS("/proc"), pid)
 	return err != nil || st.Start != start
 }
+
+// spawnReading starts c through the test reaper with its stdout on a pipe,
+// and returns the pipe's read end and the sink of c's exit.
+func spawnReading(t *testing.T, c Cmd) (*os.File, chan Exit) {
+	t.Helper()
+	out, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Stdout = w
+	sink := make(chan Exit, 1)
+	if _, err := testReaper.Spawn(c, sink); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	return out, sink
+}

@@ -133,16 +133,7 @@ func TestOrphanBurstIsHandedInBatches(t *testing.T) {
 	t.Parallel()
 	const n = 1000
 	c := helperCmd("doublefork-dead", strconv.Itoa(n), "/bin/false")
-	out, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Stdout = w
-	sink := make(chan Exit, 1)
-	if _, err := testReaper.Spawn(c, sink); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
+	out, sink := spawnReading(t, c)
 	pids := readPids(t, out)
 	if e := receive(t, sink, "middle"); e.Code != 0 || len(pids) != n {
 		t.Fatalf("middle: %v with %d pids, want exited 0 with %d", e, len(pids), n)
