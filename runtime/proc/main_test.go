@@ -357,7 +357,7 @@ func gone(pid int, start uint64) bool {
 
 // spawnReading starts c through the test reaper with its stdout on a pipe,
 // and returns the pipe's read end and the sink of c's exit.
-func spawnReading(t *testing.T, c Cmd) (*os.File, chan Exit) {
+func spawnReading(t testing.TB, c Cmd) (*os.File, chan Exit) {
 	t.Helper()
 	out, w, err := os.Pipe()
 	if err != nil {

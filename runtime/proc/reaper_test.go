@@ -293,16 +293,7 @@ func BenchmarkOrphanReaping(b *testing.B) {
 	const n = 10000
 	for b.Loop() {
 		c := helperCmd("doublefork", strconv.Itoa(n), "/bin/true")
-		out, w, err := os.Pipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		c.Stdout = w
-		sink := make(chan Exit, 1)
-		if _, err := testReaper.Spawn(c, sink); err != nil {
-			b.Fatal(err)
-		}
-		w.Close()
+		out, sink := spawnReading(b, c)
 		pids := readPids(b, out)
 		<-sink
 		parentExit := time.Now()
