@@ -3,6 +3,7 @@ package sysx
 import (
 	"io/fs"
 	"os"
+	"slices"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,18 +42,15 @@ func readAtMost(path string, limit int) ([]byte, error) {
 	}
 	n, err := readFull(fd, head)
 	buf := append([]byte(nil), head[:n]...)
-	more := n == len(small) // the file did not fit: read the rest into buf
-	for more && err == nil && (limit < 0 || len(buf) < limit) {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		end := cap(buf)
+	// A full head means more may follow: read it into buf, doubling it.
+	for err == nil && n == len(head) && (limit < 0 || len(buf) < limit) {
+		buf = slices.Grow(buf, len(buf))
+		head = buf[len(buf):cap(buf)]
 		if limit >= 0 {
-			end = min(end, limit)
+			head = head[:min(len(head), limit-len(buf))]
 		}
-		n, err = IgnoringEINTR2(func() (int, error) { return unix.Read(fd, buf[len(buf):end]) })
-		buf = buf[:len(buf)+max(n, 0)]
-		more = n > 0
+		n, err = readFull(fd, head)
+		buf = buf[:len(buf)+n]
 	}
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
