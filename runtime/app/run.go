@@ -31,8 +31,9 @@ const leftoverGrace = 2 * time.Second
 const needsTimeout = 5 * time.Minute
 
 // handled are the signals appstart takes: TERM and INT stop, the rest are
-// forwarded. SIGCHLD belongs to the reaper; SIGURG (the Go runtime's
-// preemption signal) is never listened for, so never forwarded. SIGPIPE is
+// forwarded. SIGCHLD (the reaper waits in waitid instead) and SIGURG (the
+// Go runtime's preemption signal) are never listened for, so never
+// forwarded. SIGPIPE is
 // caught, not ignored, so children get the default disposition.
 var handled = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1,
 	syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGQUIT, syscall.SIGPIPE}

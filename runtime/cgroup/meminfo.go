@@ -11,7 +11,8 @@ import (
 
 // MachineMemory returns the machine's RAM in bytes, MemTotal of
 // proc/meminfo in fsys (a filesystem rooted at "/"). The workers stage uses
-// it when the cgroup has no limit and the spec gives no `unlimited` size.
+// it on a fixture tree when the cgroup has no limit and the spec gives no
+// `unlimited` size; on the real root it asks sysinfo(2) (sysx.TotalRAM).
 //
 //	// proc/meminfo: "MemTotal:       24684096 kB"
 //	n, _ := MachineMemory(os.DirFS("/")) // 25276514304

@@ -165,9 +165,9 @@ func (r *Reaper) loop() {
 // waitid(P_ALL, WEXITED|WNOWAIT) leaves the zombie for the reap pass, which
 // takes mu first (so a child that ends before Spawn has recorded it is
 // still handed to its starter). The kernel wakes this thread the moment a
-// child ends, where SIGCHLD reaches the loop only through the Go runtime's
-// signal goroutine (two hand-overs between threads), and while children
-// run the loop no longer wakes every second for the tick. It returns false
+// child ends, where SIGCHLD would reach the loop only through the Go
+// runtime's signal goroutine (two hand-overs between threads), and while
+// children run the loop never wakes for the tick. It returns false
 // at once when there is no child to wait for (ECHILD): the loop then waits
 // for a Spawn or the tick, as it does with no waitid at all (any other
 // error).

@@ -45,7 +45,7 @@ var unforwardable = sync.OnceValue(func() map[syscall.Signal]string {
 		syscall.SIGINT:  "SIGINT stops appstart and with it every program in order",
 		syscall.SIGKILL: "SIGKILL cannot be caught, so appstart never receives it",
 		syscall.SIGSTOP: "SIGSTOP cannot be caught, so appstart never receives it",
-		syscall.SIGCHLD: "SIGCHLD is how appstart learns that its children ended",
+		syscall.SIGCHLD: "SIGCHLD is the kernel's notice that a child of appstart ended, not a request to pass on",
 		syscall.SIGURG:  "SIGURG is used by the Go runtime itself and is never forwarded",
 	}
 })

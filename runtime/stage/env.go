@@ -49,7 +49,8 @@ type Env struct {
 	// a start passes the users resolution already looked up
 	// (resolve.Plan.User), so the image's passwd is read once.
 	Users func(spec string) (ident.User, error)
-	// FS is read for the cgroup limit and meminfo; nil is the real root.
+	// FS is read for the cgroup limit, and on a fixture tree for the
+	// machine's memory (the real root asks sysinfo); nil is the real root.
 	FS fs.FS
 	// Manifest is the package manifest; "" is DefaultManifest.
 	Manifest string

@@ -165,8 +165,9 @@ const (
 
 // classify decides a received signal's fate. SIGURG is the Go runtime's
 // goroutine preemption signal (golang/go#37942): appstart receives it from
-// itself all the time and must never pass it on. SIGCHLD belongs to the
-// reaper.
+// itself all the time and must never pass it on. SIGCHLD is the kernel's
+// notice of appstart's own children's ends (the reaper waits for those in
+// waitid).
 func classify(sig syscall.Signal) sigAction {
 	switch sig {
 	case syscall.SIGTERM, syscall.SIGINT:
