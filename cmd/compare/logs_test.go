@@ -54,15 +54,7 @@ func TestCheckLinesDamage(t *testing.T) {
 // only when every writer's marker is in, and the capture keeps every byte.
 func TestCapture(t *testing.T) {
 	t.Parallel()
-	c, err := newCapture(16, 2) // too small on purpose: the buffer grows
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	w, err := os.OpenFile(c.path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, w := openCapture(t, 16, 2) // too small on purpose: the buffer grows
 	stream := []byte(lines(0, 2, 30, "") + "w0 END\n" + lines(1, 2, 30, "") + "w1 END\n")
 	for i := 0; i < len(stream); i += 3 {
 		if _, err := w.Write(stream[i:min(i+3, len(stream))]); err != nil {
@@ -88,15 +80,7 @@ func TestCapture(t *testing.T) {
 
 func TestCaptureNearMiss(t *testing.T) {
 	t.Parallel()
-	c, err := newCapture(1024, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	w, err := os.OpenFile(c.path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, w := openCapture(t, 1024, 1)
 	w.Write([]byte(lines(0, 1, 30, "") + "w0 ENDING\nw0 EN"))
 	w.Close()
 	if _, err := c.finish(10 * time.Second); err != nil {
@@ -172,4 +156,20 @@ func TestLogOnceInHarness(t *testing.T) {
 			t.Errorf("%d writers: %+v; want 20000 whole lines and a span", writers, r)
 		}
 	}
+}
+
+// openCapture makes a capture expecting size bytes from writers, closed with the
+// test, and opens its FIFO for writing.
+func openCapture(t *testing.T, size, writers int) (*capture, *os.File) {
+	t.Helper()
+	c, err := newCapture(size, writers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	w, err := os.OpenFile(c.path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, w
 }
