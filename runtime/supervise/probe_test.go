@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -129,4 +130,43 @@ func TestProbeFuncKeepsItsError(t *testing.T) {
 	if err := f.Check(probeCtx(t)); err == nil {
 		t.Error("ProbeFunc lost its error")
 	}
+}
+
+// slowReturnSpawner is a process that writes its ready file at once, while
+// the spawn returns to the supervisor only later (a loaded machine).
+type slowReturnSpawner struct {
+	fakeSpawner
+	file string
+}
+
+func (s *slowReturnSpawner) Spawn(p *Program) (int, error) {
+	if err := os.WriteFile(s.file, []byte("up\n"), 0o644); err != nil {
+		return 0, err
+	}
+	time.Sleep(4 * staleSlack)
+	return s.fakeSpawner.Spawn(p)
+}
+
+// A ready file the new process writes right away is its readiness, however
+// late the spawn returns: the file time is compared with the clock before
+// the fork, not after it.
+func TestReadyFileWrittenBeforeTheSpawnReturns(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "ready")
+	db := program("db")
+	db.Ready = FileProbe{Path: file}
+	sup, err := New([]Program{db}, Options{Spawner: &slowReturnSpawner{file: file}, Signaler: &fakeSignaler{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan Result, 1)
+	go func() { done <- sup.Run(ctx) }()
+	if err := sup.WaitReady(ctx, []string{"db"}, 3*time.Second); err != nil {
+		t.Errorf("db not ready: %v", err)
+	}
+	cancel()
+	sup.Exited(101, 143, syscall.SIGTERM)
+	<-done
 }

@@ -130,6 +130,11 @@ func (s *Supervisor) skipped(p *prog) bool {
 // a failed start, with the exit code a shell would give it.
 func (s *Supervisor) spawn(p *prog) {
 	now := s.clock.Now()
+	// The wall clock before the fork: nothing the new process writes can be
+	// older. Taken after Spawn returned, a ready file it wrote at once was
+	// judged left from before whenever this goroutine got the CPU back more
+	// than staleSlack later (CI: on_start's needs waited 20 s for a ready db).
+	wall := time.Now()
 	q := p.Program
 	q.Marker = marker(p.Name, p.starts+1)
 	pid, err := s.spawner.Spawn(&q)
@@ -141,7 +146,7 @@ func (s *Supervisor) spawn(p *prog) {
 		return
 	}
 	p.pid, p.startedAt, p.following, p.intent = pid, now, false, intentStop
-	p.spawnedWall = time.Now()
+	p.spawnedWall = wall
 	p.starts++
 	p.waitNoted = false // report the next wait for dependencies too
 	s.byPid[pid] = p
