@@ -16,12 +16,15 @@
 //	web | GET /abc 404
 //
 // never "web | GET /aworker | job 1 done". How:
-//   - A reader goroutine per source reads up to 128 KiB at a time, keeps the
-//     partial last line back, and writes the complete lines of that read in
-//     as few writes as possible under the Sink's mutex. Whole lines per write
-//     means no interleaving mid-line; a write per read, not per line, plus a
-//     short linger after small reads (pipe.go) keeps a line-at-a-time
-//     program's throughput at that of writing directly (BenchmarkThroughput).
+//   - One relay goroutine per Sink (relay.go) reads all its pipes through an
+//     epoll set of its own: each pass reads every ready pipe once (up to
+//     128 KiB beyond a kept partial line), keeps the partial last line back,
+//     and writes the complete lines of that read in as few writes as
+//     possible under the Sink's mutex. Whole lines per write means no
+//     interleaving mid-line; a write per read, not per line, plus a short
+//     linger after a pass that emptied the pipes (pipe.go) keeps a
+//     line-at-a-time program's throughput at that of writing directly
+//     (BenchmarkThroughput).
 //   - A line longer than MaxLine (64 KiB) is cut into MaxLine pieces, each
 //     written as its own line (on a UTF-8 boundary), so a program without
 //     newlines cannot make appstart buffer without end.

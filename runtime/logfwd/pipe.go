@@ -14,62 +14,46 @@ import (
 )
 
 // How a pipe is read. The read end is non-blocking and kept out of Go's
-// netpoller: the reader reads it directly, and waits for data through the
-// package's one epoll instance (poller.go), armed one-shot only once a read
-// has found the pipe empty. An idle program costs a parked goroutine, not an
-// OS thread: all pipes share the poller's one thread. An earlier design
-// blocked a thread per pipe in poll(2); under a pids limit those threads
-// made the Go runtime unable to start one more and crash appstart (fatal
-// error: newosproc; TestFaultForkBomb), and a PID 1 must not die of its
-// programs.
+// netpoller: the Sink's relay (relay.go) reads it directly, in a loop of
+// its own over all the Sink's pipes.
 //
 // A program writing one line per write(2) would cost a wake-up, a read and a
-// write here per line. So after a read that emptied the pipe the reader
-// lingers before reading again, like Nagle's algorithm: what was read is
-// already written, so a lone line is not delayed; only a stream is batched.
-// Go's timers sleep at least ~1 ms here, so the linger is 1 ms, and the pipe
-// is enlarged to 1 MiB (fcntl(2) F_SETPIPE_SZ; the default
-// /proc/sys/fs/pipe-max-size) so that a writer at up to ~1 GB/s fills less
-// than the pipe meanwhile and never blocks on it. The kernel allocates pipe
-// pages on write, so an idle program's large pipe costs nothing.
+// write here per line. So after a pass whose reads emptied their pipes the
+// relay lingers before waiting again, like Nagle's algorithm: what was read
+// is already written, so a lone line is not delayed; only a stream is
+// batched. The linger is 1 ms, and the pipe is enlarged to 1 MiB (fcntl(2)
+// F_SETPIPE_SZ; the default /proc/sys/fs/pipe-max-size) so that a writer at
+// up to ~1 GB/s fills less than the pipe meanwhile and never blocks on it.
+// The kernel allocates pipe pages on write, so an idle program's large pipe
+// costs nothing.
 //
-// A read that filled the buffer is followed by another at once: the pipe
-// holds more. Any other read emptied the pipe, and the reader lingers after
-// it if it took under a quarter of the pipe's capacity: with 1 MiB, every
-// such read (the buffer holds less); with the 64 KiB of a pipe F_SETPIPE_SZ
-// could not enlarge, reads under 16 KiB, so that a fast program does not
-// block on the small pipe during every linger. An earlier rule lingered
-// only after reads under 16 KiB whatever the pipe: two programs writing
-// 4 KiB blocks were read ~190 KiB, ~190 KiB, then the ~30 KiB written
-// meanwhile, then a few KiB more, each read a wake-up and a write of its
-// own. Lingering after the 30 KiB took appstart's CPU for 50 MB from those
-// two programs from ~30 to ~28 ms, and the prefixed throughput from 0.82
-// to 0.86 times theirs written directly (`go run ./cmd/compare -only logs
-// -log-modes 4k`, medians of 4 interleaved runs). A program faster than
-// the pipe takes per linger (1 MiB/ms) now blocks on it until the reader
-// is back: lingering only while the program brought less than half the
-// pipe since the last linger kept the old cost, for these two programs
-// often fill it (a linger lasts 1 ms or more under load).
+// A read that filled the buffer means the pipe holds more: the relay does
+// not linger after a pass with such a read. Any other read emptied its
+// pipe, and it asks for the linger if it took under a quarter of the pipe's
+// capacity: with 1 MiB, every such read (the buffer holds less); with the
+// 64 KiB of a pipe F_SETPIPE_SZ could not enlarge, reads under 16 KiB, so
+// that a fast program does not block on the small pipe during every
+// linger. An earlier rule lingered only after reads under 16 KiB whatever
+// the pipe: two programs writing 4 KiB blocks were read ~190 KiB, ~190 KiB,
+// then the ~30 KiB written meanwhile, then a few KiB more, each read a
+// wake-up and a write of its own (TestLingersOnceThePipeIsEmpty).
 //
-// While the reader lingers nothing may wake anyone: registered in Go's
+// While the relay lingers nothing may wake anyone: registered in Go's
 // netpoller (edge-triggered, always armed), every write(2) of the program
 // woke the runtime's thread parked in epoll_wait, with the program paying
 // for the wake-up in its write: for two programs writing 1M lines each,
-// 440,000 to 480,000 epoll_wait calls and 40,000 context switches; disarmed
-// while lingering, 2,600 to 2,900 and 28,000, and 21% less CPU for the
-// programs and appstart together (perf stat; TestLingerIsNotWoken).
-//
-// Drain forces a reader still waiting by closing its force channel.
+// 440,000 to 480,000 epoll_wait calls and 40,000 context switches. The
+// relay sleeps in nanosleep(2) instead, outside epoll_wait
+// (TestLingerIsNotWoken).
 const (
 	linger       = time.Millisecond
 	pipeCapacity = 1 << 20
 )
 
-// pipeReader is the goroutine side of one Pipe.
+// pipeReader is one pipe of a Sink, read by its relay.
 type pipeReader struct {
 	s     *Sink
 	fd    int // read end: O_NONBLOCK, never in Go's netpoller
-	pw    pollWaiter
 	sp    *splitter
 	done  chan struct{}
 	force chan struct{} // closed by Drain past its deadline
@@ -95,16 +79,46 @@ func (s *Sink) Pipe(name, prefix string) (*os.File, <-chan struct{}, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	go p.run()
+	if err := s.relayPipe(p); err != nil {
+		w.Close()
+		unix.Close(p.fd)
+		return nil, nil, fmt.Errorf("cannot make log pipe for %s: %w", name, err)
+	}
 	return w, p.done, nil
 }
 
-// newPipe registers a reader for a new pipe, not yet running.
-func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
-	pl, err := thePoller()
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, err)
+// relayPipe hands p to the Sink's relay, starting one if none runs.
+func (s *Sink) relayPipe(p *pipeReader) error {
+	s.pipesMu.Lock()
+	defer s.pipesMu.Unlock()
+	start := s.relay == nil
+	if start {
+		rl, err := newRelay(s)
+		if err != nil {
+			return err
+		}
+		s.relay = rl
 	}
+	if err := s.relay.add(p); err != nil {
+		if start {
+			s.relay.close()
+			s.relay = nil
+		}
+		return err
+	}
+	s.pipes[p] = struct{}{}
+	if s.forcing.Load() {
+		p.forceStop()
+		s.relay.poke()
+	}
+	if start {
+		go s.relay.loop()
+	}
+	return nil
+}
+
+// newPipe makes a pipe and its reader, not yet relayed.
+func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
 	var fds [2]int
 	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
 		return nil, nil, fmt.Errorf("cannot create log pipe for %s: %w", name, os.NewSyscallError("pipe2", err))
@@ -126,14 +140,8 @@ func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
 	if err != nil {
 		size = 64 << 10 // cannot happen for a pipe; pipe(7)'s default
 	}
-	p := &pipeReader{s: s, fd: r, pw: pl.waiter(r), sp: s.newSplitter(name, prefix),
+	p := &pipeReader{s: s, fd: r, sp: s.newSplitter(name, prefix),
 		done: make(chan struct{}), force: make(chan struct{}), pipeSize: size}
-	s.pipesMu.Lock()
-	s.pipes[p] = struct{}{}
-	if s.forcing.Load() {
-		p.forceStop()
-	}
-	s.pipesMu.Unlock()
 	return p, os.NewFile(uintptr(w), "log pipe of "+name), nil
 }
 
@@ -149,38 +157,33 @@ func (p *pipeReader) forcedNow() bool {
 	}
 }
 
-func (p *pipeReader) run() {
-	defer func() {
-		p.sp.flush()
-		p.pw.close() // out of the epoll set before the fd number can be reused
-		unix.Close(p.fd)
-		p.s.pipesMu.Lock()
-		delete(p.s.pipes, p)
-		p.s.pipesMu.Unlock()
-		close(p.done)
-	}()
-	src := fdReader(p.fd)
-	for {
-		if p.forcedNow() { // a flood never reaches the wait below
-			p.forced.Store(true)
-			p.drainBuffered()
-			return
-		}
-		n, err := p.sp.fill(src)
-		switch {
-		case n > 0:
-			if p.lingers(n, p.sp.short) {
-				time.Sleep(linger)
-			}
-		case errors.Is(err, syscall.EAGAIN):
-			if p.wait() {
-				p.forced.Store(true)
-				p.drainBuffered()
-				return
-			}
-		case err != nil:
-			return // EOF, or a read error nothing can be done about
-		}
+// What one read of a pipe asks of the relay.
+type stepResult int
+
+const (
+	stepIdle   stepResult = iota // nothing to read now
+	stepMore                     // the read filled the buffer: read again without lingering
+	stepLinger                   // the read emptied the pipe: linger before the next wait
+	stepEnd                      // EOF, a read error, or a forced stop: finish the pipe
+)
+
+// step reads the pipe once and writes its whole lines.
+func (p *pipeReader) step() stepResult {
+	if p.forcedNow() { // a flood never lets the relay reach its force check
+		p.forced.Store(true)
+		p.drainBuffered()
+		return stepEnd
+	}
+	n, err := p.sp.fill(fdReader(p.fd))
+	switch {
+	case n > 0 && !p.sp.short:
+		return stepMore
+	case n > 0 && p.lingers(n, true):
+		return stepLinger
+	case n > 0, errors.Is(err, syscall.EAGAIN):
+		return stepIdle
+	default:
+		return stepEnd // EOF, or a read error nothing can be done about
 	}
 }
 
@@ -188,32 +191,6 @@ func (p *pipeReader) run() {
 // read took less than the buffer offered, i.e. it emptied the pipe.
 func (p *pipeReader) lingers(n int, short bool) bool {
 	return short && n < p.pipeSize/4
-}
-
-// wait parks until the pipe is readable (data, or EOF when every writer
-// has closed it) and reports whether Drain forced a stop instead. Arming
-// looks at the pipe as it is now, so data that came after the caller's
-// EAGAIN is seen (a writer that then filled the pipe and blocked announces
-// nothing more: parking blind then was a deadlock, CI: a restarted `yes`
-// stalled at 2 MiB; TestWaitSeesDataAnnouncedBeforeIt). A wake-up may be
-// stale (from an earlier arming): the caller's read then finds EAGAIN and
-// waits again.
-func (p *pipeReader) wait() (forced bool) {
-	if err := p.pw.arm(); err != nil {
-		// Cannot happen for a pipe read end; never park blind on it.
-		select {
-		case <-p.force:
-			return true
-		case <-time.After(linger):
-			return false
-		}
-	}
-	select {
-	case <-p.pw.ready:
-		return false
-	case <-p.force:
-		return true
-	}
 }
 
 // drainBuffered reads what the kernel still holds after a forced stop: up

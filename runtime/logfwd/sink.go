@@ -52,7 +52,11 @@ type Sink struct {
 
 	pipesMu sync.Mutex
 	pipes   map[*pipeReader]struct{} // live pipe readers, for Drain
+	relay   *relay                   // reads the pipes; nil while there are none
 	forcing atomic.Bool              // set by Drain past its deadline
+	// wakeups counts the relay's returns from epoll_wait: a write while it
+	// lingers must add none (TestLingerIsNotWoken).
+	wakeups atomic.Uint64
 }
 
 // NewSink returns a Sink writing to w (appstart's stdout or stderr).
@@ -276,12 +280,15 @@ func (s *Sink) Drain(ctx context.Context) error {
 		s.pipesMu.Lock()
 		s.forcing.Store(true)
 		for _, p := range left {
-			p.forceStop() // wakes a parked reader
+			p.forceStop()
+		}
+		if s.relay != nil {
+			s.relay.poke() // out of epoll_wait, to see the forced pipes
 		}
 		s.pipesMu.Unlock()
 		forced := 0
 		for _, p := range left {
-			<-p.done // promptly: its wait returns on the force
+			<-p.done // promptly: the relay looks at forced pipes every pass
 			if p.forced.Load() {
 				forced++
 			}
