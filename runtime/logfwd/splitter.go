@@ -7,8 +7,11 @@ import (
 	"unicode/utf8"
 )
 
-// initialBuf is a source's first read buffer; it grows while reads fill it,
-// up to MaxLine plus readHeadroom, so idle programs stay small.
+// initialBuf is a source's first read buffer, so idle programs stay small.
+// The first read that fills it grows it to MaxLine plus readHeadroom at
+// once: the kernel gives a large buffer's pages only as reads touch them,
+// where doubling from 4 KiB made six buffers whose every page was touched
+// (~250 page faults per flooding program, each costly in a VM).
 const initialBuf = 4 << 10
 
 // readHeadroom is the most one read takes above a kept partial line: twice
@@ -71,11 +74,7 @@ func (sp *splitter) grow() {
 	if cap(sp.buf) >= limit {
 		return
 	}
-	size := 2 * cap(sp.buf)
-	if size > limit {
-		size = limit
-	}
-	nb := make([]byte, len(sp.buf), size)
+	nb := make([]byte, len(sp.buf), limit)
 	copy(nb, sp.buf)
 	sp.buf = nb
 }
