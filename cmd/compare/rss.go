@@ -18,7 +18,10 @@ func sleepers(n int) []program {
 }
 
 // measureRSS reads PID 1's VmRSS from the host once three `sleep 1000`
-// programs run and the init has been idle for -settle.
+// programs run and the init has been idle for -settle. appstart's start
+// ends when its programs are ready, startsecs (1 s) after they began: a
+// 1 s settle read it while it released its start-up code, 2.8 or 5.9 MiB
+// by the luck of the race.
 func (b *bench) measureRSS(t *table) {
 	cells := map[peerKind]string{}
 	j := job{programs: sleepers(3)}
