@@ -28,10 +28,12 @@
 //   - A line longer than MaxLine (64 KiB) is cut into MaxLine pieces, each
 //     written as its own line (on a UTF-8 boundary), so a program without
 //     newlines cannot make appstart buffer without end.
-//   - The mutex is held for one write of at most 128 KiB of whole lines, and
-//     Go's sync.Mutex hands over in FIFO order to a waiter blocked for more
-//     than 1 ms (its starvation mode), so a flooding program delays others,
-//     and appstart's own messages, by about one write, never indefinitely.
+//   - The relay reads each ready pipe once per pass, so a flooding program
+//     delays the others by one of its reads. The mutex is held for one write
+//     of at most 128 KiB of whole lines, and Go's sync.Mutex hands over in
+//     FIFO order to a waiter blocked for more than 1 ms (its starvation
+//     mode), so appstart's own messages wait about one write, never
+//     indefinitely (TestFloodDoesNotStarveOthers).
 //   - A source ends at EOF, not when its process exits: a grandchild still
 //     holding the pipe keeps the reader alive but never delays the exit
 //     handling, which goes through runtime/proc. A final line without newline

@@ -20,7 +20,8 @@ const initialBuf = 4 << 10
 const readHeadroom = 128 << 10
 
 // splitter turns one source's byte stream into whole output lines. It is
-// owned by that source's goroutine.
+// owned by the goroutine that reads that source: its Sink's relay for a
+// pipe, the follower for a file.
 type splitter struct {
 	s      *Sink
 	prefix []byte
