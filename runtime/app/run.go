@@ -363,9 +363,11 @@ func (r *runner) dispatch(sigs <-chan os.Signal, cancelStages context.CancelCaus
 		case sup = <-r.built:
 		case es := <-r.orphans:
 			if sup != nil {
-				for _, e := range es {
-					sup.Exited(e.Pid, e.Code, e.Signal)
+				batch := make([]supervise.PidExit, len(es))
+				for i, e := range es {
+					batch[i] = supervise.PidExit{Pid: e.Pid, Code: e.Code, Signal: e.Signal}
 				}
+				sup.ExitedAll(batch)
 			}
 		case sig := <-sigs:
 			s, ok := sig.(syscall.Signal)

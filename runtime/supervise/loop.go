@@ -14,6 +14,7 @@ type (
 		pid int
 		end end
 	}
+	exitBatch   []PidExit
 	signalEvent struct{ sig syscall.Signal }
 	timerEvent  struct {
 		p    *prog
@@ -108,6 +109,10 @@ func (s *Supervisor) dispatch(ev any) {
 	switch ev := ev.(type) {
 	case exitEvent:
 		s.exited(ev.pid, ev.end)
+	case exitBatch:
+		for _, e := range ev {
+			s.exited(e.Pid, end{code: e.Code, sig: e.Signal})
+		}
 	case signalEvent:
 		s.signalled(ev.sig)
 	case timerEvent:
