@@ -59,10 +59,14 @@ func (in *Instance) DialContext(ctx context.Context, network, addr string) (net.
 			return
 		}
 		conn, err := d.DialContext(ctx, network, addr)
+		// Back before the caller has the connection: this thread may be
+		// the process's main one, whose namespace /proc/self/ns/net shows
+		// (CI: a test read the container's there right after its request).
+		back := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil
 		ch <- dialed{conn, err}
 		// A thread that cannot switch back stays locked, so the runtime
 		// retires it instead of reusing it in the wrong namespace.
-		if unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil {
+		if back {
 			runtime.UnlockOSThread()
 		}
 	}()
