@@ -29,11 +29,11 @@ type PidExit struct {
 }
 
 // ExitedAll is Exited for a batch, in one hand-over to the supervisor's
-// loop: the reaper's orphans come 128 at a time, and one mailbox message
-// and loop wake-up per exit cost appstart as PID 1 15–20% of its CPU
-// clearing 10,000 orphans (`go run ./cmd/compare -only zombies`: 1.25–1.29
-// times tini's CPU, 1.00–1.14 batched). The slice becomes the
-// supervisor's.
+// loop: the reaper's orphans come 128 at a time. With a mailbox message
+// and a loop wake-up per exit, PID 1 used 1.25–1.29 times tini's CPU
+// clearing 10,000 orphans, where a build that handed none over used
+// 1.00–1.14 (`go run ./cmd/compare -only zombies`, two runs each). The
+// slice becomes the supervisor's.
 //
 //	sup.ExitedAll([]supervise.PidExit{{Pid: 41, Code: 0}, {Pid: 42, Code: 1}})
 func (s *Supervisor) ExitedAll(exits []PidExit) {

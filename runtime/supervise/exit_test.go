@@ -275,8 +275,9 @@ func TestCrashedProgramsLeftoversAreKilledBeforeRestart(t *testing.T) {
 
 // TestExitedAllIsOneMessage: a batch of the reaper's exits reaches the
 // loop as one message, and each exit in it is handled as Exited would:
-// the program's pid ends it, pids that are no program's are ignored. One
-// message per exit cost PID 1 15–20% of its CPU clearing 10,000 orphans.
+// the program's pid ends it, pids that are no program's are ignored. A
+// message per exit made PID 1 use up to a fifth more CPU clearing 10,000
+// orphans than a build that handed none over (ExitedAll).
 func TestExitedAllIsOneMessage(t *testing.T) {
 	t.Parallel()
 	sup, err := New([]Program{program("web")}, Options{Spawner: &fakeSpawner{}, Signaler: &fakeSignaler{occupied: map[int]bool{}}, Clock: newFakeClock()})
