@@ -52,7 +52,6 @@ const (
 
 // pipeReader is one pipe of a Sink, read by its relay.
 type pipeReader struct {
-	s     *Sink
 	fd    int // read end: O_NONBLOCK, never in Go's netpoller
 	sp    *splitter
 	done  chan struct{}
@@ -140,7 +139,7 @@ func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
 	if err != nil {
 		size = 64 << 10 // cannot happen for a pipe; pipe(7)'s default
 	}
-	p := &pipeReader{s: s, fd: r, sp: s.newSplitter(name, prefix),
+	p := &pipeReader{fd: r, sp: s.newSplitter(name, prefix),
 		done: make(chan struct{}), force: make(chan struct{}), pipeSize: size}
 	return p, os.NewFile(uintptr(w), "log pipe of "+name), nil
 }
