@@ -11,12 +11,14 @@ import (
 	"syscall"
 	"time"
 
+	"appstart/runtime/cgroup"
 	"appstart/runtime/control"
 	"appstart/runtime/environ"
 	"appstart/runtime/logfwd"
 	"appstart/runtime/proc"
 	"appstart/runtime/resolve"
 	"appstart/runtime/spec"
+	"appstart/runtime/stack"
 	"appstart/runtime/stage"
 	"appstart/runtime/supervise"
 	"appstart/runtime/sysx"
@@ -48,6 +50,9 @@ func Run(in Inputs, std IO) int {
 	// stages run. Each takes a ~0.04 ms round trip to the runtime's signal
 	// thread; registering them in the background while the spec is read
 	// was measured no faster (the two compete for the machine's cores).
+	// The memory limit is read on the other core meanwhile (the workers
+	// stage takes it).
+	memory := cgroup.ReadAhead(sysx.NewRoot())
 	sigs := make(chan os.Signal, 64)
 	// Never signal.Stop: this process exits right after run, and a SIGTERM
 	// landing between Stop and exit would reach the Go runtime's default
@@ -55,7 +60,7 @@ func Run(in Inputs, std IO) int {
 	// instead of 0 (TestFaultSIGTERMStorm caught it in CI). Unread signals
 	// are dropped once the channel is full.
 	signal.Notify(sigs, handled...)
-	r := &runner{std: std, flags: in, log: newLogger(std.Stderr)}
+	r := &runner{std: std, flags: in, log: newLogger(std.Stderr), memory: memory}
 	return r.run(sigs)
 }
 
@@ -68,6 +73,7 @@ type runner struct {
 	std    IO
 	flags  Inputs
 	log    *logger
+	memory func() (cgroup.Memory, error) // the cgroup's limit, read ahead
 	reaper *proc.Reaper
 	spec   *spec.Spec
 	env    *stage.Env
@@ -76,7 +82,8 @@ type runner struct {
 
 	sup       *supervise.Supervisor // nil until built, then never changed
 	autostart []string              // the programs StartAll starts
-	srv       *control.Server
+	srv       *control.Server       // set before listened is closed, nil if Listen failed
+	listened  chan struct{}         // closed once the control socket is bound, or failed to be
 	result    chan supervise.Result
 	done      chan struct{}
 	// built hands the supervisor to dispatch, the one goroutine that
@@ -155,7 +162,7 @@ func (r *runner) run(sigs <-chan os.Signal) int {
 	go r.dispatch(sigs, cancelStages, stopped)
 
 	r.env = &stage.Env{Spec: s, Vars: environ.New(r.std.Env), Runner: reaper, Output: stderr,
-		Log: r.log.printf, Needs: r.needs, Users: plan.User}
+		Log: r.log.printf, Needs: r.needs, Users: plan.User, Memory: r.memory}
 	r.env.Report, r.env.ReportAfter, r.env.ReportEvery = r.log.progress, progressAfter(r.std.Env), progressEvery(r.log.tty)
 	until := r.flags.Until
 	if _, err := stage.RunFrom(stagesCtx, r.env, "", envUntil(until)); err != nil {
@@ -260,18 +267,33 @@ func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) e
 	r.spawn.sup = sup
 	r.result = make(chan supervise.Result, 1)
 	r.built <- sup
-	go func() { r.result <- sup.Run(ctx) }()
+	go func() {
+		stack.To8K() // the fork deep in its first spawn needs 8 KiB
+		r.result <- sup.Run(ctx)
+	}()
 	r.sink.SetMasker(r.env.Vars.Masker()) // stdout and `appstart logs` alike (issue 14)
 	follow(ctx, r.spec, r.env.Vars, r.sink, r.log)
-	srv, err := control.Listen(control.DefaultSocket, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker(), orphans: r.reaper.Orphans})
+	r.listened = make(chan struct{})
+	go r.serveControl(ctx, backend{sup: sup, sink: r.sink, mask: r.env.Vars.Masker(), orphans: r.reaper.Orphans})
+	return nil
+}
+
+// serveControl binds the control socket and serves it until ctx ends. It
+// runs beside the hook stages and the programs' start, off the way to the
+// first exec (binding a unix socket through package net takes ~0.1 ms): a
+// client asking in the first moments of a start can find no socket yet, as
+// it can before appstart has started at all.
+func (r *runner) serveControl(ctx context.Context, b backend) {
+	srv, err := control.Listen(control.DefaultSocket, b)
 	if err != nil {
 		// The programs still run; only `appstart status` and friends are lost.
 		r.log.printf("no control socket: %v", err)
-	} else {
-		r.srv = srv
-		go srv.Serve(ctx)
+		close(r.listened)
+		return
 	}
-	return nil
+	r.srv = srv
+	close(r.listened)
+	_ = srv.Serve(ctx)
 }
 
 // settleDelay is how long the programs run before appstart settles: a
@@ -339,6 +361,9 @@ func (r *runner) stopEarly() {
 }
 
 func (r *runner) finish() {
+	if r.listened != nil {
+		<-r.listened
+	}
 	if r.srv != nil {
 		r.srv.Close()
 	}

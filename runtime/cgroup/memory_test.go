@@ -207,3 +207,19 @@ func TestLocateAtUsualMountAgreesWithMountinfo(t *testing.T) {
 		t.Errorf("the usual mount took only %d of the trees", found)
 	}
 }
+
+// ReadAhead gives what ReadMemory reads, to every call.
+func TestReadAheadGivesWhatReadMemoryReads(t *testing.T) {
+	t.Parallel()
+	fsys := os.DirFS(filepath.Join(fixtures, "v1"))
+	want, err := ReadMemory(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memory := ReadAhead(fsys)
+	for i := 0; i < 2; i++ {
+		if got, err := memory(); err != nil || got != want {
+			t.Errorf("call %d: %+v, %v; ReadMemory gave %+v", i, got, err, want)
+		}
+	}
+}

@@ -28,7 +28,7 @@ func prefixLines(dst, src, prefix []byte, max int, asm bool) (nDst, nSrc int) {
 	// No line is longer than src: clamping keeps the assembly's
 	// line start + max from overflowing.
 	max = min(max, len(src))
-	if asm && haveAVX2 {
+	if asm && haveAVX2() {
 		nDst, nSrc = prefixLinesAsm(dst, src, prefix, max)
 	}
 	d, s := prefixLinesGo(dst[nDst:], src[nSrc:], prefix, max)

@@ -1,9 +1,15 @@
 package logfwd
 
-import "golang.org/x/sys/cpu"
+import "sync"
 
-// haveAVX2 says prefixLinesAVX2 can run here.
-var haveAVX2 = cpu.X86.HasAVX2
+// haveAVX2 says prefixLinesAVX2 can run here. It is asked on the first
+// prefixed line, not at init as golang.org/x/sys/cpu does: that package's
+// init (its CPUID calls trap to the hypervisor on a VM) was 41 µs of every
+// start, most of which never prefix a line (one program's output is its own).
+var haveAVX2 = sync.OnceValue(cpuHasAVX2)
+
+// cpuHasAVX2 asks the CPU (prefix_amd64.s).
+func cpuHasAVX2() bool
 
 // prefixLinesAsm formats what prefixLinesAVX2 can: prefixes of at most 32
 // bytes, which it stores as one register.

@@ -103,3 +103,36 @@ done:
 	MOVQ	CX, nSrc+80(FP)
 	VZEROUPPER
 	RET
+
+// func cpuHasAVX2() bool
+//
+// What golang.org/x/sys/cpu's HasAVX2 says, asked on first use instead of
+// at package init: the CPU has AVX and AVX2 (CPUID leaves 1 and 7) and the
+// kernel saves the YMM registers (OSXSAVE, then XCR0 bits 1 and 2).
+TEXT ·cpuHasAVX2(SB), NOSPLIT, $0-1
+	XORL CX, CX
+	MOVL $0, AX
+	CPUID
+	CMPL AX, $7
+	JLT  no
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18000000, CX // OSXSAVE (bit 27), AVX (bit 28)
+	CMPL CX, $0x18000000
+	JNE  no
+	XORL CX, CX
+	XGETBV
+	ANDL $6, AX // XMM and YMM state
+	CMPL AX, $6
+	JNE  no
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	BTL  $5, BX // AVX2
+	JCC  no
+	MOVB $1, ret+0(FP)
+	RET
+no:
+	MOVB $0, ret+0(FP)
+	RET

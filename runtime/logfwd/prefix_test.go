@@ -63,7 +63,7 @@ var paths = []struct {
 func needPath(t testing.TB, asm bool) {
 	t.Helper()
 	switch {
-	case !asm || haveAVX2:
+	case !asm || haveAVX2():
 	case runtime.GOARCH != "amd64":
 		skip.Optional(t, "no assembly for %s: only the Go path exists", runtime.GOARCH)
 	default:
@@ -90,7 +90,7 @@ func checkPrefixLines(t testing.TB, asm bool, src, prefix []byte, max, room int)
 				asm, src, prefix, max, room, room+i)
 		}
 	}
-	if asm && haveAVX2 && len(prefix) <= 32 && max >= 0 {
+	if asm && haveAVX2() && len(prefix) <= 32 && max >= 0 {
 		checkAsmProgress(t, src, prefix, max, room, want)
 	}
 }

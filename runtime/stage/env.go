@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"appstart/runtime/cgroup"
 	"appstart/runtime/environ"
 	"appstart/runtime/ident"
 	"appstart/runtime/proc"
@@ -52,6 +53,10 @@ type Env struct {
 	// FS is read for the cgroup limit, and on a fixture tree for the
 	// machine's memory (the real root asks sysinfo); nil is the real root.
 	FS fs.FS
+	// Memory, when set, gives the cgroup's memory limit instead of a read
+	// of FS: a start reads it ahead, while the spec is decoded
+	// (cgroup.ReadAhead).
+	Memory func() (cgroup.Memory, error)
 	// Manifest is the package manifest; "" is DefaultManifest.
 	Manifest string
 	// Log receives appstart's own messages, already masked; nil drops them.

@@ -40,7 +40,11 @@ func runWorkersAndDeferredEnv(ctx context.Context, e *Env) error {
 //	// WORKERS=1 APPSTART_MEMORY_LIMIT=268435456 APPSTART_MEMORY_LIMIT_MB=256
 //	// APPSTART_MEMORY_SWAP_LIMIT_MB=512; summary "workers=1 from 256MiB cgroup v1"
 func runWorkers(_ context.Context, e *Env) error {
-	m, err := cgroup.ReadMemory(e.FS)
+	read := e.Memory
+	if read == nil {
+		read = func() (cgroup.Memory, error) { return cgroup.ReadMemory(e.FS) }
+	}
+	m, err := read()
 	if err != nil {
 		return fmt.Errorf("cannot read the memory limit: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"appstart/runtime/cgroup"
 )
 
 func TestWorkers(t *testing.T) {
@@ -69,6 +71,24 @@ func TestWorkersPlanSaysWhereTheLimitCameFrom(t *testing.T) {
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("plan lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// A start hands the stage the limit it read ahead (Env.Memory): that one
+// is used, and FS is not read for it.
+func TestWorkersTakesTheLimitReadAhead(t *testing.T) {
+	e := newEnv(t, parseSpec(t, "[workers]\nper_worker = \"100M\"\nmax = 8\n"))
+	e.FS = os.DirFS(t.TempDir()) // no cgroup here: a read would find no limit
+	e.Memory = func() (cgroup.Memory, error) {
+		return cgroup.Memory{Limit: 512 << 20, SwapLimit: 1 << 30, Version: 2, Source: "/sys/fs/cgroup/memory.max"}, nil
+	}
+	if err := runStage(t, e, "workers"); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"WORKERS": "5", "APPSTART_MEMORY_LIMIT_MB": "512", "APPSTART_MEMORY_SWAP_LIMIT_MB": "1024"} {
+		if v, _ := e.Vars.Var(k); v.Value != want {
+			t.Errorf("%s=%q, want %q", k, v.Value, want)
 		}
 	}
 }
