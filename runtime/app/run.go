@@ -365,7 +365,9 @@ func (r *runner) finish() {
 		<-r.listened
 	}
 	if r.srv != nil {
-		r.srv.Close()
+		// The exit that follows closes the listener and the connections;
+		// only the socket file would outlive it.
+		_ = r.srv.RemoveSocket()
 	}
 	if n, _ := r.reaper.KillAll(leftoverGrace); n > 0 {
 		r.log.printf("stopped %d leftover processes", n)

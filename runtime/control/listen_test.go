@@ -179,3 +179,64 @@ func TestCloseEndsBlockedRequests(t *testing.T) {
 		t.Fatal("follower did not end 10s after Close")
 	}
 }
+
+// RemoveSocket takes the socket away at once, a follower still connected
+// and its handler still running: a client now hears that appstart is gone,
+// and a Close after it still ends the server.
+func TestRemoveSocketDoesNotWaitForTheServer(t *testing.T) {
+	t.Parallel()
+	f := newFake()
+	srv, path := serve(t, f, Options{})
+	c, _ := Dial(path)
+	_, done := follow(c, testCtx(t), "", 0)
+	sub := nextSub(t, f)
+	removed := make(chan error, 1)
+	go func() { removed <- srv.RemoveSocket() }()
+	select {
+	case err := <-removed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RemoveSocket blocked for 10s with a follower connected")
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("socket still there after RemoveSocket: %v", err)
+	}
+	if _, err := Dial(path); !errors.Is(err, ErrNotRunning) {
+		t.Errorf("Dial after RemoveSocket: %v", err)
+	}
+	select {
+	case <-sub.ctx.Done():
+		t.Error("RemoveSocket ended the follower's handler: it should leave that to Close or the exit")
+	default:
+	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("Close after RemoveSocket: %v", err)
+	}
+	waitDone(t, sub.ctx, "after Close")
+	<-done
+}
+
+// RemoveSocket, like Close, leaves a socket that is not its own.
+func TestRemoveSocketLeavesASuccessorsSocket(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(shortDir(t), "c.sock")
+	srv, err := Listen(path, newFake())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	os.Remove(path)
+	other, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := srv.RemoveSocket(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); err != nil {
+		t.Errorf("RemoveSocket removed a socket that was not its own: %v", err)
+	}
+}
