@@ -241,8 +241,9 @@ func (r *runner) stopAt(until string) int {
 }
 
 // buildSupervisor makes the supervisor from the bound programs, held:
-// nothing starts until first_run's needs or StartAll. Its control socket
-// and the logfiles followers start with it, before any program.
+// nothing starts until first_run's needs or StartAll. The logfiles
+// followers start with it, and its control socket is bound beside the
+// steps that follow (serveControl).
 func (r *runner) buildSupervisor(ctx context.Context, progs []resolve.Program) error {
 	socks, err := bindSockets(r.spec, "/")
 	if err != nil {
