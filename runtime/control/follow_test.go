@@ -31,6 +31,25 @@ func waitDone(t *testing.T, ctx context.Context, what string) {
 }
 
 // follow runs Client.Follow in the background, handing lines to a channel.
+// followed is a server with one `logs -f` client of every program
+// connected, its handler waiting in the backend (sub): the client's lines
+// and its end.
+type followed struct {
+	srv   *Server
+	path  string
+	sub   *fakeSub
+	lines <-chan LogLine
+	done  <-chan error
+}
+
+func serveFollowed(t *testing.T, f *fakeBackend) followed {
+	t.Helper()
+	srv, path := serve(t, f, Options{})
+	c, _ := Dial(path)
+	lines, done := follow(c, testCtx(t), "", 0)
+	return followed{srv: srv, path: path, sub: nextSub(t, f), lines: lines, done: done}
+}
+
 func follow(c *Client, ctx context.Context, name string, n int) (<-chan LogLine, <-chan error) {
 	lines := make(chan LogLine, 1024)
 	done := make(chan error, 1)
@@ -99,10 +118,8 @@ func TestFollowStreamsNewLinesUntilCancel(t *testing.T) {
 func TestFollowEndsWhenAppstartStops(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	_, path := serve(t, f, Options{})
-	c, _ := Dial(path)
-	lines, done := follow(c, testCtx(t), "", 0)
-	sub := nextSub(t, f)
+	fl := serveFollowed(t, f)
+	lines, done, sub := fl.lines, fl.done, fl.sub
 	sub.ch <- LogLine{Name: "web", Text: "last words"}
 	close(sub.ch) // the backend's stream ends: appstart is stopping
 	if got := recv(t, lines, 1); got[0].Text != "last words" {

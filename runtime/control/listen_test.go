@@ -54,25 +54,35 @@ func TestCloseRemovesSocket(t *testing.T) {
 	}
 }
 
-func TestCloseLeavesASuccessorsSocket(t *testing.T) {
+// Close and RemoveSocket remove only the socket they bound: one that a
+// successor bound at the same path after a crash stays.
+func TestRemovalLeavesASuccessorsSocket(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(shortDir(t), "c.sock")
-	srv, err := Listen(path, newFake())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Someone removed ours and bound a new one (a successor after a crash).
-	os.Remove(path)
-	other, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Lstat(path); err != nil {
-		t.Errorf("Close removed a socket that was not its own: %v", err)
+	for _, c := range []struct {
+		name   string
+		remove func(*Server) error
+	}{{"Close", (*Server).Close}, {"RemoveSocket", (*Server).RemoveSocket}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(shortDir(t), "c.sock")
+			srv, err := Listen(path, newFake())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			os.Remove(path)
+			other, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			if err := c.remove(srv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Lstat(path); err != nil {
+				t.Errorf("%s removed a socket that was not its own: %v", c.name, err)
+			}
+		})
 	}
 }
 
@@ -154,20 +164,10 @@ func TestListenPathTooLong(t *testing.T) {
 func TestCloseEndsBlockedRequests(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	srv, path := serve(t, f, Options{})
-	c, _ := Dial(path)
-	lines, done := follow(c, testCtx(t), "", 0)
-	sub := nextSub(t, f)
-	_ = lines
-	closed := make(chan error, 1)
-	go func() { closed <- srv.Close() }()
-	select {
-	case err := <-closed:
-		if err != nil {
-			t.Error(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close blocked for 10s with a follower connected")
+	fl := serveFollowed(t, f)
+	srv, done, sub := fl.srv, fl.done, fl.sub
+	if err := within(t, "Close with a follower connected", srv.Close); err != nil {
+		t.Error(err)
 	}
 	waitDone(t, sub.ctx, "after Close")
 	select {
@@ -186,19 +186,10 @@ func TestCloseEndsBlockedRequests(t *testing.T) {
 func TestRemoveSocketDoesNotWaitForTheServer(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	srv, path := serve(t, f, Options{})
-	c, _ := Dial(path)
-	_, done := follow(c, testCtx(t), "", 0)
-	sub := nextSub(t, f)
-	removed := make(chan error, 1)
-	go func() { removed <- srv.RemoveSocket() }()
-	select {
-	case err := <-removed:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("RemoveSocket blocked for 10s with a follower connected")
+	fl := serveFollowed(t, f)
+	srv, path, done, sub := fl.srv, fl.path, fl.done, fl.sub
+	if err := within(t, "RemoveSocket with a follower connected", srv.RemoveSocket); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("socket still there after RemoveSocket: %v", err)
@@ -218,25 +209,17 @@ func TestRemoveSocketDoesNotWaitForTheServer(t *testing.T) {
 	<-done
 }
 
-// RemoveSocket, like Close, leaves a socket that is not its own.
-func TestRemoveSocketLeavesASuccessorsSocket(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(shortDir(t), "c.sock")
-	srv, err := Listen(path, newFake())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	os.Remove(path)
-	other, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if err := srv.RemoveSocket(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Lstat(path); err != nil {
-		t.Errorf("RemoveSocket removed a socket that was not its own: %v", err)
+// within returns what f returns, failing the test if f has not returned
+// 10 s later.
+func within(t *testing.T, what string, f func() error) error {
+	t.Helper()
+	ch := make(chan error, 1)
+	go func() { ch <- f() }()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: still blocked after 10s", what)
+		return nil
 	}
 }
