@@ -11,8 +11,8 @@
 // stack's pages stay untouched until they are used.
 //
 // Measured on `appstart run` of one `true`, as PID 1 of a fresh PID
-// namespace, 250 interleaved runs: growing the main goroutine to 16 KiB
-// before its work took 0.2 ms off start to exit.
+// namespace, one binary with and without it: 0.05 and 0.07 ms off start to
+// exit (600 and 500 interleaved runs).
 package stack
 
 // init grows the main goroutine, which runs every package's init and then
