@@ -3,7 +3,8 @@ package cgroup
 import "io/fs"
 
 // ReadAhead starts ReadMemory(fsys) on a goroutine of its own and returns
-// what waits for its result (every call gives the same). A start calls it
+// what waits for its result (every call gives the same; calls come from
+// one goroutine, the stages'). A start calls it
 // first thing, so that the cgroup files are read on the other core while
 // the signals are registered and the spec is decoded and resolved, rather
 // than on the way from the spec to the first exec. Reading changes

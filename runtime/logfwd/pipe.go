@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -52,14 +51,13 @@ const (
 
 // pipeReader is one pipe of a Sink, read by its relay.
 type pipeReader struct {
-	fd    int // read end: O_NONBLOCK, never in Go's netpoller
-	sp    *splitter
-	done  chan struct{}
-	force chan struct{} // closed by Drain past its deadline
-	stop  sync.Once
-	// forced records that the reader stopped on Drain's deadline, not EOF.
-	forced   atomic.Bool
-	pipeSize int // the pipe's capacity, for lingers
+	fd   int // read end: O_NONBLOCK, never in Go's netpoller
+	sp   *splitter
+	done chan struct{}
+	// stopAsked is set by Drain past its deadline; forced records that the
+	// pipe then ended on it, not on EOF.
+	stopAsked, forced atomic.Bool
+	pipeSize          int // the pipe's capacity, for lingers
 }
 
 // Pipe returns the write end of a new pipe for a child's stdout or stderr
@@ -140,20 +138,19 @@ func (s *Sink) newPipe(name, prefix string) (*pipeReader, *os.File, error) {
 		size = 64 << 10 // cannot happen for a pipe; pipe(7)'s default
 	}
 	p := &pipeReader{fd: r, sp: s.newSplitter(name, prefix),
-		done: make(chan struct{}), force: make(chan struct{}), pipeSize: size}
+		done: make(chan struct{}), pipeSize: size}
 	return p, os.NewFile(uintptr(w), "log pipe of "+name), nil
 }
 
-// forceStop makes the reader read what the kernel holds and stop.
-func (p *pipeReader) forceStop() { p.stop.Do(func() { close(p.force) }) }
+// forceStop makes the relay read what the kernel holds for p and end it.
+func (p *pipeReader) forceStop() { p.stopAsked.Store(true) }
 
-func (p *pipeReader) forcedNow() bool {
-	select {
-	case <-p.force:
-		return true
-	default:
-		return false
-	}
+func (p *pipeReader) forcedNow() bool { return p.stopAsked.Load() }
+
+// endForced records a forced stop and reads what the kernel still holds.
+func (p *pipeReader) endForced() {
+	p.forced.Store(true)
+	p.drainBuffered()
 }
 
 // What one read of a pipe asks of the relay.
@@ -168,17 +165,16 @@ const (
 
 // step reads the pipe once and writes its whole lines.
 func (p *pipeReader) step() stepResult {
-	if p.forcedNow() { // a flood never lets the relay reach its force check
-		p.forced.Store(true)
-		p.drainBuffered()
+	if p.forcedNow() { // at its next read, whichever pass that is
+		p.endForced()
 		return stepEnd
 	}
 	n, err := p.sp.fill(fdReader(p.fd))
 	switch {
+	case n > 0 && p.lingers(n, p.sp.short):
+		return stepLinger
 	case n > 0 && !p.sp.short:
 		return stepMore
-	case n > 0 && p.lingers(n, true):
-		return stepLinger
 	case n > 0, errors.Is(err, syscall.EAGAIN):
 		return stepIdle
 	default:
@@ -206,8 +202,7 @@ func (p *pipeReader) drainBuffered() {
 }
 
 // fdReader reads the non-blocking fd once per call: EAGAIN when empty,
-// io.EOF at end, never waiting (waiting is wait's job, so the linger and the
-// forced stop stay in one place).
+// io.EOF at end, never waiting (waiting and lingering are the relay's).
 type fdReader int
 
 func (fd fdReader) Read(b []byte) (int, error) {

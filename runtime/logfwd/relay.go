@@ -150,8 +150,7 @@ func (rl *relay) stopForced() {
 	}
 	rl.s.pipesMu.Unlock()
 	for _, p := range forced {
-		p.forced.Store(true)
-		p.drainBuffered()
+		p.endForced()
 		rl.finish(p)
 	}
 }
