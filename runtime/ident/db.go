@@ -1,8 +1,6 @@
 package ident
 
 import (
-	"bufio"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -18,7 +16,19 @@ type passwdEntry struct {
 type groupEntry struct {
 	Name    string
 	Gid     uint32
-	Members []string
+	members string // as in the file: comma-separated, nothing trimmed
+}
+
+// hasMember reports whether name is one of the entry's members.
+func (g groupEntry) hasMember(name string) bool {
+	for rest := g.members; rest != ""; {
+		var m string
+		m, rest, _ = strings.Cut(rest, ",")
+		if m == name {
+			return true
+		}
+	}
+	return false
 }
 
 // maxID is the largest id accepted, as runc and gosu: uid_t is 32 bits but
@@ -34,32 +44,40 @@ func parseID(s string) (uint32, bool) {
 	return uint32(n), true
 }
 
-// eachField calls fn with the colon-separated fields of every line that is
-// not blank, a comment, or an NIS "+"/"-" inclusion. Malformed entries are
-// the caller's to skip, as libc's files backend does.
-func eachField(r io.Reader, fn func(f []string) bool) error {
-	if r == nil {
-		return nil
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+// eachField calls fn with the colon-separated fields of every line of text
+// that is not blank, a comment, or an NIS "+"/"-" inclusion, until fn
+// returns false. The fields are substrings of text and the slice is reused
+// from line to line. Malformed entries are the caller's to skip, as libc's
+// files backend does.
+func eachField(text string, fn func(f []string) bool) {
+	var fields [8]string // passwd(5) has 7, group(5) 4; more only when malformed
+	for text != "" {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' || line[0] == '+' || line[0] == '-' {
 			continue
 		}
-		if !fn(strings.Split(line, ":")) {
-			return nil
+		f := fields[:0]
+		for {
+			field, rest, more := strings.Cut(line, ":")
+			f = append(f, field)
+			if !more {
+				break
+			}
+			line = rest
+		}
+		if !fn(f) {
+			return
 		}
 	}
-	return sc.Err()
 }
 
 // findPasswd returns the first entry match accepts.
-func findPasswd(r io.Reader, match func(passwdEntry) bool) (passwdEntry, bool, error) {
+func findPasswd(text string, match func(passwdEntry) bool) (passwdEntry, bool) {
 	var found passwdEntry
 	ok := false
-	err := eachField(r, func(f []string) bool {
+	eachField(text, func(f []string) bool {
 		if len(f) < 7 {
 			return true
 		}
@@ -75,13 +93,13 @@ func findPasswd(r io.Reader, match func(passwdEntry) bool) (passwdEntry, bool, e
 		}
 		return true
 	})
-	return found, ok, err
+	return found, ok
 }
 
 // filterGroups returns every entry match accepts, in file order.
-func filterGroups(r io.Reader, match func(groupEntry) bool) ([]groupEntry, error) {
+func filterGroups(text string, match func(groupEntry) bool) []groupEntry {
 	var out []groupEntry
-	err := eachField(r, func(f []string) bool {
+	eachField(text, func(f []string) bool {
 		if len(f) < 4 {
 			return true
 		}
@@ -89,14 +107,11 @@ func filterGroups(r io.Reader, match func(groupEntry) bool) ([]groupEntry, error
 		if !ok {
 			return true
 		}
-		e := groupEntry{Name: f[0], Gid: gid}
-		if f[3] != "" {
-			e.Members = strings.Split(f[3], ",")
-		}
+		e := groupEntry{Name: f[0], Gid: gid, members: f[3]}
 		if match(e) {
 			out = append(out, e)
 		}
 		return true
 	})
-	return out, err
+	return out
 }

@@ -16,11 +16,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"appstart/runtime/sysx"
 )
 
 // Name is the manifest's file name; a package keeps it beside its spec
@@ -101,7 +102,7 @@ func Beside(specPath string) string {
 
 // Load reads and parses the manifest at path.
 func Load(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := sysx.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read manifest: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"appstart/runtime/environ"
 	"appstart/runtime/ident"
 	"appstart/runtime/spec"
 	"appstart/templates"
@@ -141,8 +140,12 @@ func (p *Plan) staticPath() string {
 			return e.Value
 		}
 	}
-	v, _ := environ.New(p.facts.Env).Lookup("PATH")
-	return v
+	for _, kv := range p.facts.Env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			return v // the first wins, as in environ.New and os.Getenv
+		}
+	}
+	return ""
 }
 
 // commandProblem says what stops c from running as u, or "". An argv

@@ -472,3 +472,34 @@ command = ["node"]
 		"/app/pkg/env.template:2: ##INCLUDE /app/pkg/gone.env: cannot read it: file does not exist (write ##INCLUDE? if it may be missing)")
 	wantCount(t, probs, 1)
 }
+
+// Stage commands are looked up in the container's PATH; of two PATH
+// entries the first counts, as os.Getenv and the programs' environment
+// have it.
+func TestResolveStageCommandContainerPath(t *testing.T) {
+	t.Parallel()
+	src := "[[on_start]]\ncommand = [\"migrate\"]\n\n[programs.web]\ncommand = [\"node\"]\n"
+	for _, tc := range []struct {
+		name string
+		env  []string
+		ok   bool
+	}{
+		{"in the first PATH", []string{"PATH=/opt/tool/bin", "PATH=/usr/bin"}, true},
+		{"only in a later PATH", []string{"PATH=/usr/bin", "PATH=/opt/tool/bin"}, false},
+		{"no PATH at all", []string{"HOME=/root"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture()
+			fx.env = tc.env
+			fx.im.file("/opt/tool/bin/migrate", 0o755, 0, 0, "\x7fELF")
+			_, probs := fx.resolve(t, src, Input{})
+			if tc.ok {
+				if probs != nil {
+					t.Fatalf("want migrate found in %v, got:\n%v", tc.env, probs)
+				}
+				return
+			}
+			wantProblem(t, probs, at(t, src, `command = ["migrate"]`, "on_start[1].command"), "migrate: not found in PATH")
+		})
+	}
+}

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"reflect"
 	"slices"
 	"time"
 
 	"appstart/runtime/manifest"
+	"appstart/runtime/sysx"
 
 	"github.com/BurntSushi/toml"
 )
@@ -135,7 +135,7 @@ type Options struct {
 // CloudronManifest.json beside it (none when there is no manifest); see
 // Parse.
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := sysx.ReadFile(path) // four system calls where os.ReadFile makes ten
 	if err != nil {
 		return nil, fmt.Errorf("cannot read spec: %w", err)
 	}
