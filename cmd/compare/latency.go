@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // unshareArgv makes argv PID 1 of a fresh PID namespace with its own /proc.
@@ -19,58 +22,71 @@ func unshareArgv(argv ...string) []string {
 // commands are interleaved round by round, so a teammate's build slowing the
 // machine for a while slows every init alike. supervisord cannot do the job:
 // it never exits when its program ends.
+//
+// Each init runs from two copies of its binary, whose page cache was filled
+// two ways (binState): the start of an executable costs more when the pages
+// it faults in sit in the cache one by one than in 64 KiB folios.
 func (b *bench) measureLatency(t *table) {
-	cells := map[peerKind]string{}
-	dir, err := os.MkdirTemp("", "compare-latency-")
+	cells := [2]map[peerKind]string{{}, {}}
+	fail := func(err error) {
+		for _, c := range cells {
+			c[kindAppstart] = failed(err)
+		}
+		b.addLatencyRows(t, cells)
+	}
+	// On the disk, not in /tmp: a tmpfs's pages are its storage, so they
+	// cannot be dropped and read back.
+	dir, err := os.MkdirTemp("/var/tmp", "compare-latency-")
 	if err != nil {
-		t.add("start to exec", "", map[peerKind]string{kindAppstart: failed(err)})
+		fail(err)
 		return
 	}
 	defer os.RemoveAll(dir)
 	spec := filepath.Join(dir, "appstart.toml")
 	j := job{programs: []program{{name: "t", argv: []string{"/bin/true"}}}, oneShot: true}
 	if err := os.WriteFile(spec, []byte(appstartSpec(j)), 0o644); err != nil {
-		t.add("start to exec", "", map[peerKind]string{kindAppstart: failed(err)})
+		fail(err)
 		return
 	}
 	type cmd struct {
 		kind        peerKind
+		state       binState
 		argv        []string
 		times, cpus []time.Duration
 		err         error
 	}
 	cmds := []*cmd{{kind: kindDirect, argv: unshareArgv("/bin/true")}}
 	for _, p := range b.peers {
-		if p.missing == "" && p.kind != kindSupervisord {
-			// Each init runs from a fresh copy, so all start from a binary
-			// in the same page-cache state: one whose cache was dropped (the
-			// chown rows do, and go-floor is built anew each run) and read
-			// back by faults measured up to 0.4 ms slower to start.
-			fresh, err := copyFile(p.path, filepath.Join(dir, string(p.kind)))
+		if p.missing != "" {
+			continue
+		}
+		if p.kind == kindSupervisord {
+			for _, c := range cells {
+				c[p.kind] = "n/a: never exits when its program ends"
+			}
+			continue
+		}
+		for _, state := range []binState{written, readBack} {
+			bin, err := state.copy(p.path, filepath.Join(dir, fmt.Sprintf("%s-%d", p.kind, state)))
 			if err != nil {
-				cells[p.kind] = failed(err)
+				cells[state][p.kind] = failed(err)
 				continue
 			}
-			p.path = fresh
+			var argv []string
+			switch p.kind {
+			case kindAppstart:
+				argv = unshareArgv(bin, "run", "--config", spec)
+			case kindGoFloor:
+				argv = unshareArgv(bin, spec)
+			case kindTini:
+				argv = unshareArgv(bin, "--", "/bin/true")
+			case kindDumbInit:
+				argv = unshareArgv(bin, "/bin/true")
+			}
+			cmds = append(cmds, &cmd{kind: p.kind, state: state, argv: argv})
 		}
-		var argv []string
-		switch {
-		case p.missing != "":
-			continue
-		case p.kind == kindAppstart:
-			argv = unshareArgv(p.path, "run", "--config", spec)
-		case p.kind == kindGoFloor:
-			argv = unshareArgv(p.path, spec)
-		case p.kind == kindTini:
-			argv = unshareArgv(p.path, "--", "/bin/true")
-		case p.kind == kindDumbInit:
-			argv = unshareArgv(p.path, "/bin/true")
-		case p.kind == kindSupervisord:
-			cells[p.kind] = "n/a: it never exits when its program ends"
-			continue
-		}
-		cmds = append(cmds, &cmd{kind: p.kind, argv: argv})
 	}
+	// The warm-up runs are the ones that read a dropped copy back.
 	const warmup = 3
 	for round := 0; round < warmup+b.cfg.latencyRuns; round++ {
 		for i := range cmds {
@@ -92,31 +108,71 @@ func (b *bench) measureLatency(t *table) {
 	direct := cmds[0]
 	if direct.err != nil {
 		for _, c := range cmds[1:] {
-			cells[c.kind] = failed(fmt.Errorf("cannot run true directly: %w", direct.err))
+			cells[c.state][c.kind] = failed(fmt.Errorf("cannot run true directly: %w", direct.err))
 		}
-	} else {
-		direct := latencyRun{median(direct.times), median(direct.cpus)}
-		var floor latencyRun
-		for _, c := range cmds[1:] {
-			if c.kind == kindGoFloor && c.err == nil {
-				floor = latencyRun{median(c.times), median(c.cpus)}
-			}
-		}
-		for _, c := range cmds[1:] {
-			if c.err != nil {
-				cells[c.kind] = failed(c.err)
-				continue
-			}
-			var vs latencyRun // go-floor, for appstart's cell only
-			if c.kind == kindAppstart {
-				vs = floor
-			}
-			cells[c.kind] = latencyCell(latencyRun{median(c.times), median(c.cpus)}, direct, vs)
-			b.progress("%s: %s", c.kind, cells[c.kind])
+		b.addLatencyRows(t, cells)
+		return
+	}
+	run := func(c *cmd) latencyRun { return latencyRun{median(c.times), median(c.cpus)} }
+	var floor [2]latencyRun
+	for _, c := range cmds[1:] {
+		if c.kind == kindGoFloor && c.err == nil {
+			floor[c.state] = run(c)
 		}
 	}
-	t.add(fmt.Sprintf("start to exec: wall time of `INIT true` vs `true` under `unshare --pid --fork --mount-proc`, and the CPU time the init used (the run's less true's), medians of %d", b.cfg.latencyRuns),
-		"appstart ≤ go-floor + 1 ms (issue 19)", cells)
+	for _, c := range cmds[1:] {
+		if c.err != nil {
+			cells[c.state][c.kind] = failed(c.err)
+			continue
+		}
+		var vs latencyRun // go-floor, for appstart's cell only
+		if c.kind == kindAppstart {
+			vs = floor[c.state]
+		}
+		cells[c.state][c.kind] = latencyCell(run(c), run(direct), vs)
+		b.progress("%s, %s: %s", c.kind, c.state, cells[c.state][c.kind])
+	}
+	b.addLatencyRows(t, cells)
+}
+
+func (b *bench) addLatencyRows(t *table, cells [2]map[peerKind]string) {
+	t.add(fmt.Sprintf("start to exec: wall time of `INIT true` vs `true` under `unshare --pid --fork --mount-proc`, and the CPU time the init used (the run's less true's), medians of %d; each init from a fresh copy of its binary (%s)", b.cfg.latencyRuns, written),
+		"appstart ≤ go-floor + 1 ms (issue 19)", cells[written])
+	t.add(fmt.Sprintf("same, each binary's page cache dropped and filled again by its first runs (%s)", readBack),
+		"—", cells[readBack])
+}
+
+// binState is how the page cache holds an init's binary when it starts.
+type binState int
+
+const (
+	// written: a fresh copy, its cache filled by write(2), in large
+	// folios (64 KiB on this project's machines).
+	written binState = iota
+	// readBack: a copy whose cache was dropped, so the runs' page faults
+	// read it back a page at a time, as exec leaves a binary read from
+	// an image layer (and as the Go linker, writing through mmap, does).
+	readBack
+)
+
+func (s binState) String() string {
+	if s == readBack {
+		return "read back by exec's page faults"
+	}
+	return "written by a copy"
+}
+
+// copy copies the executable src to dst in state s.
+func (s binState) copy(src, dst string) (string, error) {
+	if _, err := copyFile(src, dst); err != nil {
+		return "", err
+	}
+	if s == readBack {
+		if err := dropCache(dst); err != nil {
+			return "", err
+		}
+	}
+	return dst, nil
 }
 
 // latencyRun is one command's medians: wall time, and CPU time of the
@@ -175,4 +231,52 @@ func copyFile(src, dst string) (string, error) {
 		return "", fmt.Errorf("cannot copy %s: %w", src, err)
 	}
 	return dst, nil
+}
+
+// dropCache writes path's pages out and drops them from the page cache,
+// then checks that none is left (mincore(2)): a filesystem that keeps its
+// pages (tmpfs) cannot be measured read back.
+func dropCache(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	if err := unix.Fsync(fd); err != nil {
+		return fmt.Errorf("cannot drop %s from the page cache: fsync: %w", path, err)
+	}
+	if err := unix.Fadvise(fd, 0, 0, unix.FADV_DONTNEED); err != nil {
+		return fmt.Errorf("cannot drop %s from the page cache: fadvise: %w", path, err)
+	}
+	n, err := residentPages(f)
+	if err != nil {
+		return fmt.Errorf("cannot drop %s from the page cache: %w", path, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("cannot drop %s from the page cache: %d pages stayed (a tmpfs?)", path, n)
+	}
+	return nil
+}
+
+// residentPages counts f's pages in the page cache.
+func residentPages(f *os.File) (int, error) {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return 0, err
+	}
+	m, err := unix.Mmap(int(f.Fd()), 0, int(fi.Size()), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return 0, fmt.Errorf("mmap: %w", err)
+	}
+	defer unix.Munmap(m)
+	vec := make([]byte, (len(m)+os.Getpagesize()-1)/os.Getpagesize())
+	if _, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)), uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
+		return 0, fmt.Errorf("mincore: %w", e)
+	}
+	n := 0
+	for _, v := range vec {
+		n += int(v & 1)
+	}
+	return n, nil
 }

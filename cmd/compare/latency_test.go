@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"appstart/runtime/harness/skip"
 )
 
 // The start-to-exec cell: against true run directly, the init's own CPU
@@ -25,5 +31,48 @@ func TestLatencyCell(t *testing.T) {
 		if got := latencyCell(c.run, direct, c.vs); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
 		}
+	}
+}
+
+// A read-back copy starts with none of its pages cached, so its first runs
+// fault it in from the disk; a written copy is all in the cache.
+func TestBinStateCopy(t *testing.T) {
+	dir, err := os.MkdirTemp("/var/tmp", "compare-test-")
+	if err != nil {
+		skip.OrFail(t, "no /var/tmp to copy into: %v", err)
+	}
+	defer os.RemoveAll(dir)
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, bytes.Repeat([]byte("x"), 256<<10), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resident := func(path string) int {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		n, err := residentPages(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	w, err := written.copy(src, filepath.Join(dir, "w"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := resident(w); n != 64 {
+		t.Errorf("written copy: %d of 64 pages cached, want all", n)
+	}
+	r, err := readBack.copy(src, filepath.Join(dir, "r"))
+	if err != nil {
+		if strings.Contains(err.Error(), "stayed") {
+			skip.OrFail(t, "%v: this filesystem keeps its pages", err)
+		}
+		t.Fatal(err)
+	}
+	if n := resident(r); n != 0 {
+		t.Errorf("read-back copy: %d pages cached, want none", n)
 	}
 }
