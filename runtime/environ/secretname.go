@@ -29,7 +29,7 @@ func IsSecretName(name string) bool {
 	// An environment has tens of variables and every start classifies each
 	// one several times: upper-case an ASCII name on the stack and split it
 	// in place, so that costs no allocation (strings.ToUpper and FieldsFunc
-	// made two per name).
+	// made one or two per name).
 	var buf [64]byte
 	up, ok := upperASCII(&buf, name)
 	if !ok {

@@ -67,7 +67,7 @@ var secretNameCorpus = []string{
 	"", "_", "-.-", "PWD", "pwd", "OldPwd", "DB_PASSWORD", "db_password_", "__KEY__", "KEY.", ".key",
 	"VAPID_PUBLIC_KEY", "public_key_pass", "PRIVATE_KEY_FILE", "my-api.key", "HOTKEY", "SALT_PUBLIC",
 	"paſſword", "dbpaſſwd", "ı_key", "ключ_KEY", "PASS_ß", "token_ı", "é",
-	strings.Repeat("A", 63) + "_KEY"[:1], strings.Repeat("A_", 32), strings.Repeat("A_", 40) + "KEY",
+	strings.Repeat("A", 63) + "_", strings.Repeat("A_", 32), strings.Repeat("A_", 40) + "KEY",
 	strings.Repeat("x", 64), strings.Repeat("x", 60) + "_KEY", strings.Repeat("x", 61) + "_KEY",
 }
 
