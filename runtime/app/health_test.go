@@ -26,8 +26,13 @@ after = ["web"]
 `
 	c := container(t, spec, nil)
 	c.WaitForOutput("app | app up", 10*time.Second)
-	if !strings.Contains(c.Stderr(), "web: ready") {
-		t.Fatalf("app started before web was ready:\n%s", c.Stderr())
+	// Both lines are appstart's own, on one stream in the order they were
+	// written; the programs' stdout is read apart from it, so "app up" can
+	// arrive before the stderr line that preceded it (a flaky check in CI).
+	c.WaitForOutput("app: started", 10*time.Second)
+	stderr := c.Stderr()
+	if ready, started := strings.Index(stderr, "web: ready"), strings.Index(stderr, "app: started"); ready < 0 || ready > started {
+		t.Fatalf("app started before web was ready:\n%s", stderr)
 	}
 	c.WaitForOutput("web: healthy", 10*time.Second)
 	waitHealth(t, c, 0)
