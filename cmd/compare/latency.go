@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 	"unsafe"
@@ -113,7 +114,7 @@ func (b *bench) measureLatency(t *table) {
 		b.addLatencyRows(t, cells)
 		return
 	}
-	run := func(c *cmd) latencyRun { return latencyRun{median(c.times), median(c.cpus)} }
+	run := func(c *cmd) latencyRun { return latencyRun{wall: median(c.times), cpu: median(c.cpus), times: c.times} }
 	var floor [2]latencyRun
 	for _, c := range cmds[1:] {
 		if c.kind == kindGoFloor && c.err == nil {
@@ -176,8 +177,12 @@ func (s binState) copy(src, dst string) (string, error) {
 }
 
 // latencyRun is one command's medians: wall time, and CPU time of the
-// whole process tree (unshare's, which includes what it waited for).
-type latencyRun struct{ wall, cpu time.Duration }
+// whole process tree (unshare's, which includes what it waited for); times
+// are its wall times round by round.
+type latencyRun struct {
+	wall, cpu time.Duration
+	times     []time.Duration
+}
 
 // latencyCell is an init's start-to-exec cell: its wall time against
 // running true directly, and the CPU time the init itself used (the run's
@@ -186,13 +191,27 @@ type latencyRun struct{ wall, cpu time.Duration }
 // processes slowly every cost grows, the distance with them, the ratio far
 // less.
 //
-//	2.69× (5.75 ms vs 2.14 ms), init CPU 3.10 ms; go-floor +1.22 ms (1.27×), its init CPU 2.00 ms
+// When both have a time for every round, it adds the distance round by
+// round: the median and quartiles of the differences of runs made one
+// after the other, which a slow spell of the machine moves less than it
+// moves either median.
+//
+//	2.69× (5.75 ms vs 2.14 ms), init CPU 3.10 ms; go-floor +1.22 ms (1.27×), its init CPU 2.00 ms; round by round +1.20 ms [+1.02, +1.41]
 func latencyCell(run, direct, vs latencyRun) string {
 	cell := fmt.Sprintf("%s (%s vs %s), init CPU %s", fmtRatio(float64(run.wall)/float64(direct.wall)),
 		fmtDur(run.wall), fmtDur(direct.wall), fmtDur(run.cpu-direct.cpu))
 	if vs.wall > 0 {
 		cell += fmt.Sprintf("; go-floor %+.2f ms (%.2f×), its init CPU %s", float64(run.wall-vs.wall)/1e6,
 			float64(run.wall)/float64(vs.wall), fmtDur(vs.cpu-direct.cpu))
+		if len(run.times) > 0 && len(run.times) == len(vs.times) {
+			d := make([]time.Duration, len(run.times))
+			for i := range d {
+				d[i] = run.times[i] - vs.times[i]
+			}
+			slices.Sort(d)
+			ms := func(x time.Duration) float64 { return float64(x) / 1e6 }
+			cell += fmt.Sprintf("; round by round %+.2f ms [%+.2f, %+.2f]", ms(median(d)), ms(d[len(d)/4]), ms(d[len(d)*3/4]))
+		}
 	}
 	return cell
 }

@@ -72,7 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.peers, "peers", "appstart,tini,dumb-init,supervisord,go-floor", "inits to measure")
 	fs.StringVar(&c.only, "only", strings.Join(measures, ","), "measurements to run")
 	fs.DurationVar(&c.settle, "settle", 3*time.Second, "idle time before reading RSS (past appstart's start: its programs are ready after startsecs, 1 s, and only then does it release its start-up code)")
-	fs.IntVar(&c.latencyRuns, "latency-runs", 100, "start-to-exec runs per init (interleaved)")
+	fs.IntVar(&c.latencyRuns, "latency-runs", 300, "start-to-exec runs per init (interleaved)")
 	fs.IntVar(&c.termRuns, "term-runs", 10, "SIGTERM-to-exit runs per init")
 	fs.IntVar(&c.slowRuns, "slow-runs", 3, "runs for supervisord where one run takes seconds")
 	fs.IntVar(&c.killRuns, "kill-runs", 3, "runs of the SIGTERM-ignoring program per init that kills it")

@@ -12,7 +12,7 @@ import (
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
 	c, err := parseFlags([]string{"-only", "rss,zombies", "-orphans", "100"}, io.Discard)
-	if err != nil || c.only != "rss,zombies" || c.orphans != 100 || c.latencyRuns != 100 {
+	if err != nil || c.only != "rss,zombies" || c.orphans != 100 || c.latencyRuns != 300 {
 		t.Fatalf("parseFlags = %+v, %v", c, err)
 	}
 	for _, bad := range [][]string{
