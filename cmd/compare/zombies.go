@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"appstart/runtime/harness"
 )
 
 // orphanStamp is where the helper writes the instant all its orphans have
@@ -24,6 +27,9 @@ type zombieResult struct {
 	cpu      time.Duration // PID 1's CPU time from the hand-over to zero zombies
 	rt       bool          // the observer ran at real-time priority
 	reads    int           // full reads of PID 1's child list
+	oomKills int           // PID 1 died, and the container's memory cgroup counted this many OOM kills
+	lost     time.Duration // from the hand-over to the read that found PID 1 gone
+	memLimit int64         // the container's memory limit (RAM+swap), when PID 1 was OOM-killed
 }
 
 // measureZombies runs the burst of orphans -zombie-runs times per init, in
@@ -65,6 +71,10 @@ func (b *bench) measureZombies(t *table) {
 			}
 			r.results = append(r.results, res)
 			r.done = !res.ok
+			if res.oomKills > 0 {
+				b.progress("%s, run %d: PID 1 gone %s after the hand-over, %d OOM kills in its memory cgroup", r.peer.kind, round+1, fmtDur(res.lost), res.oomKills)
+				continue
+			}
 			if !res.rt {
 				b.progress("the observer could not run at real-time priority: its wake-ups may come late under load")
 			}
@@ -89,6 +99,11 @@ func (b *bench) measureZombies(t *table) {
 		k := r.peer.kind
 		if len(r.results) == 0 {
 			left[k], cleared[k], cpu[k] = failed(r.err), failed(r.err), failed(r.err)
+			continue
+		}
+		if last := r.results[len(r.results)-1]; last.oomKills > 0 {
+			left[k] = fmt.Sprintf("PID 1 killed by the OOM killer within %s of the hand-over: the zombies it had not reaped filled the container's %s memory cgroup", fmtDur(last.lost), fmtSize(last.memLimit))
+			cleared[k], cpu[k] = "never: PID 1 was killed", "n/a"
 			continue
 		}
 		worst := 0
@@ -168,6 +183,16 @@ func (b *bench) zombiesOnce(p peer) (zombieResult, error) {
 	}
 	r, err := observe(helper, func(o *observer) (zombieResult, error) { return b.watchZombies(o, pid1) })
 	if err != nil {
+		// An init that never reaps keeps every zombie's kernel memory
+		// charged to the container: the memory cgroup's OOM killer then
+		// takes PID 1 itself (supervisord), which is the result, not a
+		// failure of the measurement.
+		if _, gone := b.proc.stat(pid1); gone != nil {
+			if n, oerr := oomKillsIn(in.Cgroup()); oerr == nil && n > 0 {
+				r.oomKills, r.memLimit = n, max(in.Cgroup().Total, in.Cgroup().RAM)
+				return r, nil
+			}
+		}
 		return r, err
 	}
 	data, err := os.ReadFile(in.HostPath(orphanStamp))
@@ -228,6 +253,7 @@ func (b *bench) watchZombies(o *observer, pid1 int) (zombieResult, error) {
 			now = monotonicNow()
 			r.reads++
 			if err != nil {
+				r.lost = time.Duration(now - handOver)
 				return r, fmt.Errorf("cannot watch PID 1: %w", err)
 			}
 			// A few live children at most (the program, supervisord's
@@ -294,4 +320,28 @@ func lastLine(s string) string {
 		return s[i+1:]
 	}
 	return s
+}
+
+// oomKillsIn is how many processes the OOM killer has killed in the
+// container's memory cgroup: "oom_kill N" in memory.oom_control (v1) or
+// memory.events (v2).
+func oomKillsIn(cg harness.Cgroup) (int, error) {
+	file := "memory.oom_control"
+	if cg.Version == 2 {
+		file = "memory.events"
+	}
+	data, err := os.ReadFile(filepath.Join(cg.Memory, file))
+	if err != nil {
+		return 0, err
+	}
+	return oomKills(string(data))
+}
+
+func oomKills(text string) (int, error) {
+	for line := range strings.Lines(text) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "oom_kill "); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, fmt.Errorf("no oom_kill line in %q", text)
 }

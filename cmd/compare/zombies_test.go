@@ -76,3 +76,22 @@ func TestFmtVsTiniRatiosPerRound(t *testing.T) {
 		t.Errorf("tini's own cell = %q", got)
 	}
 }
+
+// The OOM killer's count, as cgroup v1 and v2 give it.
+func TestOOMKills(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       int
+		ok         bool
+	}{
+		{"v1 memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n", 1, true},
+		{"v2 memory.events", "low 0\nhigh 0\nmax 212\noom 3\noom_kill 2\noom_group_kill 0\n", 2, true},
+		{"none yet", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n", 0, true},
+		{"a kernel without the count", "oom_kill_disable 0\nunder_oom 0\n", 0, false},
+	} {
+		got, err := oomKills(c.text)
+		if got != c.want || (err == nil) != c.ok {
+			t.Errorf("%s: oomKills = %d, %v; want %d, ok %v", c.name, got, err, c.want, c.ok)
+		}
+	}
+}
