@@ -187,7 +187,7 @@ func (b *bench) zombiesOnce(p peer) (zombieResult, error) {
 		// charged to the container: the memory cgroup's OOM killer then
 		// takes PID 1 itself (supervisord), which is the result, not a
 		// failure of the measurement.
-		if _, gone := b.proc.stat(pid1); gone != nil {
+		if _, statErr := b.proc.stat(pid1); statErr != nil { // PID 1 is gone
 			if n, oerr := oomKillsIn(in.Cgroup()); oerr == nil && n > 0 {
 				r.oomKills, r.memLimit = n, max(in.Cgroup().Total, in.Cgroup().RAM)
 				return r, nil
