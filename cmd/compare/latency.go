@@ -18,22 +18,29 @@ func unshareArgv(argv ...string) []string {
 	return append([]string{"unshare", "--pid", "--fork", "--mount-proc"}, argv...)
 }
 
-// measureLatency times `unshare ... INIT true` against `unshare ... true`:
-// the init's start, the program's exec and exit, the init's exit. The
-// commands are interleaved round by round, so a teammate's build slowing the
-// machine for a while slows every init alike. supervisord cannot do the job:
-// it never exits when its program ends.
+// measureLatency times `unshare ... INIT true` against `unshare ... true`
+// two ways: to the program's exec (the kernel's process events, execWatch),
+// and to the end of the run (the init's start, the program's exec and
+// exit, the init's exit). The commands are interleaved round by round, so a
+// teammate's build slowing the machine for a while slows every init alike.
+// supervisord cannot do the job: it never exits when its program ends.
 //
 // Each init runs from two copies of its binary, whose page cache was filled
 // two ways (binState): the start of an executable costs more when the pages
 // it faults in sit in the cache one by one than in 64 KiB folios.
 func (b *bench) measureLatency(t *table) {
-	cells := [2]map[peerKind]string{{}, {}}
+	cells := [2]map[peerKind]string{{}, {}}  // to the end of the run
+	toExec := [2]map[peerKind]string{{}, {}} // to the program's exec
 	fail := func(err error) {
-		for _, c := range cells {
-			c[kindAppstart] = failed(err)
+		for i := range cells {
+			cells[i][kindAppstart] = failed(err)
+			toExec[i][kindAppstart] = failed(err)
 		}
-		b.addLatencyRows(t, cells)
+		b.addLatencyRows(t, toExec, cells)
+	}
+	watch, watchErr := openExecWatch()
+	if watchErr == nil {
+		defer watch.Close()
 	}
 	// On the disk, not in /tmp: a tmpfs's pages are its storage, so they
 	// cannot be dropped and read back.
@@ -50,20 +57,22 @@ func (b *bench) measureLatency(t *table) {
 		return
 	}
 	type cmd struct {
-		kind        peerKind
-		state       binState
-		argv        []string
-		times, cpus []time.Duration
-		err         error
+		kind               peerKind
+		state              binState
+		argv               []string
+		depth              int // forks from the run's process to true's
+		times, cpus, execs []time.Duration
+		err, execErr       error
 	}
-	cmds := []*cmd{{kind: kindDirect, argv: unshareArgv("/bin/true")}}
+	cmds := []*cmd{{kind: kindDirect, argv: unshareArgv("/bin/true"), depth: 1}}
 	for _, p := range b.peers {
 		if p.missing != "" {
 			continue
 		}
 		if p.kind == kindSupervisord {
-			for _, c := range cells {
-				c[p.kind] = "n/a: never exits when its program ends"
+			for i := range cells {
+				cells[i][p.kind] = "n/a: never exits when its program ends"
+				toExec[i][p.kind] = cells[i][p.kind]
 			}
 			continue
 		}
@@ -84,7 +93,7 @@ func (b *bench) measureLatency(t *table) {
 			case kindDumbInit:
 				argv = unshareArgv(bin, "/bin/true")
 			}
-			cmds = append(cmds, &cmd{kind: p.kind, state: state, argv: argv})
+			cmds = append(cmds, &cmd{kind: p.kind, state: state, argv: argv, depth: 2})
 		}
 	}
 	// The warm-up runs are the ones that read a dropped copy back.
@@ -95,14 +104,23 @@ func (b *bench) measureLatency(t *table) {
 			if c.err != nil {
 				continue
 			}
-			d, cpu, err := timeRunCPU(c.argv)
+			r, err := timeRunExec(c.argv, watch, c.depth)
 			if err != nil {
 				c.err = err
 				continue
 			}
-			if round >= warmup {
-				c.times = append(c.times, d)
-				c.cpus = append(c.cpus, cpu)
+			if round < warmup {
+				continue
+			}
+			c.times = append(c.times, r.wall)
+			c.cpus = append(c.cpus, r.cpu)
+			switch {
+			case watch == nil:
+				c.execErr = watchErr
+			case r.execErr != nil && c.execErr == nil:
+				c.execErr = r.execErr
+			case r.execErr == nil:
+				c.execs = append(c.execs, r.toExec)
 			}
 		}
 	}
@@ -110,9 +128,21 @@ func (b *bench) measureLatency(t *table) {
 	if direct.err != nil {
 		for _, c := range cmds[1:] {
 			cells[c.state][c.kind] = failed(fmt.Errorf("cannot run true directly: %w", direct.err))
+			toExec[c.state][c.kind] = cells[c.state][c.kind]
 		}
-		b.addLatencyRows(t, cells)
+		b.addLatencyRows(t, toExec, cells)
 		return
+	}
+	var inits []execSeries
+	for _, c := range cmds[1:] {
+		err := c.err
+		if err == nil {
+			err = c.execErr
+		}
+		inits = append(inits, execSeries{kind: c.kind, state: c.state, execs: c.execs, err: err})
+	}
+	for _, s := range execCells(toExec, execSeries{execs: direct.execs, err: direct.execErr}, inits) {
+		b.progress("%s", s)
 	}
 	run := func(c *cmd) latencyRun { return latencyRun{wall: median(c.times), cpu: median(c.cpus), times: c.times} }
 	var floor [2]latencyRun
@@ -131,16 +161,58 @@ func (b *bench) measureLatency(t *table) {
 			vs = floor[c.state]
 		}
 		cells[c.state][c.kind] = latencyCell(run(c), run(direct), vs)
-		b.progress("%s, %s: %s", c.kind, c.state, cells[c.state][c.kind])
+		b.progress("%s, %s, to the end: %s", c.kind, c.state, cells[c.state][c.kind])
 	}
-	b.addLatencyRows(t, cells)
+	b.addLatencyRows(t, toExec, cells)
 }
 
-func (b *bench) addLatencyRows(t *table, cells [2]map[peerKind]string) {
-	t.add(fmt.Sprintf("start to exec: wall time of `INIT true` vs `true` under `unshare --pid --fork --mount-proc`, and the CPU time the init used (the run's less true's), medians of %d; each init from a fresh copy of its binary (%s)", b.cfg.latencyRuns, written),
-		"appstart ≤ go-floor + 1 ms (issue 19)", cells[written])
+// execSeries is one command's times from its fork to true's exec, round by
+// round, or why they are not known.
+type execSeries struct {
+	kind  peerKind
+	state binState
+	execs []time.Duration
+	err   error
+}
+
+// execCells fills the start-to-exec cells: each init against true run
+// directly, appstart also against go-floor. It returns a progress line per
+// cell.
+func execCells(cells [2]map[peerKind]string, direct execSeries, inits []execSeries) []string {
+	var floor [2][]time.Duration
+	for _, s := range inits {
+		if s.kind == kindGoFloor && s.err == nil {
+			floor[s.state] = s.execs
+		}
+	}
+	var lines []string
+	for _, s := range inits {
+		switch {
+		case direct.err != nil:
+			cells[s.state][s.kind] = failed(fmt.Errorf("no exec time for true run directly: %w", direct.err))
+		case s.err != nil:
+			cells[s.state][s.kind] = failed(s.err)
+		default:
+			var vs latencyRun
+			if s.kind == kindAppstart && len(floor[s.state]) > 0 {
+				vs = latencyRun{wall: median(floor[s.state]), times: floor[s.state]}
+			}
+			cells[s.state][s.kind] = latencyCell(latencyRun{wall: median(s.execs), times: s.execs},
+				latencyRun{wall: median(direct.execs), times: direct.execs}, vs)
+		}
+		lines = append(lines, fmt.Sprintf("%s, %s, to exec: %s", s.kind, s.state, cells[s.state][s.kind]))
+	}
+	return lines
+}
+
+func (b *bench) addLatencyRows(t *table, toExec, toEnd [2]map[peerKind]string) {
+	t.add(fmt.Sprintf("start to exec: from the fork of `unshare --pid --fork --mount-proc INIT true` to true's exec (the kernel's process events), vs `unshare ... true`, medians of %d; each init from a fresh copy of its binary (%s)", b.cfg.latencyRuns, written),
+		"appstart ≤ go-floor + 1 ms (issue 19)", toExec[written])
 	t.add(fmt.Sprintf("same, each binary's page cache dropped and filled again by its first runs (%s)", readBack),
-		"—", cells[readBack])
+		"—", toExec[readBack])
+	t.add(fmt.Sprintf("start to end: wall time of `INIT true` vs `true` under `unshare --pid --fork --mount-proc` (the init's start, true's run, the init's end), and the CPU time the init used (the run's less true's), medians of %d (%s)", b.cfg.latencyRuns, written),
+		"the target as the issue first measured it: appstart ≤ go-floor + 1 ms", toEnd[written])
+	t.add(fmt.Sprintf("same, %s", readBack), "—", toEnd[readBack])
 }
 
 // binState is how the page cache holds an init's binary when it starts.
@@ -198,11 +270,15 @@ type latencyRun struct {
 //
 //	2.69× (5.75 ms vs 2.14 ms), init CPU 3.10 ms; go-floor +1.22 ms (1.27×), its init CPU 2.00 ms; round by round +1.20 ms [+1.02, +1.41]
 func latencyCell(run, direct, vs latencyRun) string {
-	cell := fmt.Sprintf("%s (%s vs %s), init CPU %s", fmtRatio(float64(run.wall)/float64(direct.wall)),
-		fmtDur(run.wall), fmtDur(direct.wall), fmtDur(run.cpu-direct.cpu))
+	cell := fmt.Sprintf("%s (%s vs %s)", fmtRatio(float64(run.wall)/float64(direct.wall)), fmtDur(run.wall), fmtDur(direct.wall))
+	if run.cpu > 0 {
+		cell += fmt.Sprintf(", init CPU %s", fmtDur(run.cpu-direct.cpu))
+	}
 	if vs.wall > 0 {
-		cell += fmt.Sprintf("; go-floor %+.2f ms (%.2f×), its init CPU %s", float64(run.wall-vs.wall)/1e6,
-			float64(run.wall)/float64(vs.wall), fmtDur(vs.cpu-direct.cpu))
+		cell += fmt.Sprintf("; go-floor %+.2f ms (%.2f×)", float64(run.wall-vs.wall)/1e6, float64(run.wall)/float64(vs.wall))
+		if vs.cpu > 0 {
+			cell += fmt.Sprintf(", its init CPU %s", fmtDur(vs.cpu-direct.cpu))
+		}
 		if len(run.times) > 0 && len(run.times) == len(vs.times) {
 			d := make([]time.Duration, len(run.times))
 			for i := range d {
@@ -214,6 +290,45 @@ func latencyCell(run, direct, vs latencyRun) string {
 		}
 	}
 	return cell
+}
+
+// execRun is one run's times: to its end, the CPU its processes used, and
+// from its fork to the program's exec (or why that is not known).
+type execRun struct {
+	wall, cpu, toExec time.Duration
+	execErr           error
+}
+
+// timeRunExec is timeRunCPU that also reads, from w's process events, when
+// the process depth forks below the run's own exec'ed (w nil: not read).
+func timeRunExec(argv []string, w *execWatch, depth int) (execRun, error) {
+	var r execRun
+	c := exec.Command(argv[0], argv[1:]...)
+	since := uint64(monotonicNow())
+	start := time.Now()
+	err := c.Run()
+	r.wall = time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("cannot run %q: %w", argv, err)
+	}
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	if w == nil {
+		return r, nil
+	}
+	evs, err := w.pending()
+	if err != nil {
+		r.execErr = err
+		return r, nil
+	}
+	at, ok := execAt(evs, int32(c.Process.Pid), depth, since)
+	if !ok {
+		r.execErr = fmt.Errorf("no exec %d forks below %q in the process events", depth, argv)
+		return r, nil
+	}
+	r.toExec = time.Duration(at - since)
+	return r, nil
 }
 
 // timeRun runs argv to its end and times it. The driver runs outside any
