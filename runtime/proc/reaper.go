@@ -94,6 +94,11 @@ func NewReaper(opts Options) (*Reaper, error) {
 	if _, err := sysx.ResetIgnoredRealtime(); err != nil {
 		return nil, fmt.Errorf("cannot reset inherited signal dispositions: %w", err)
 	}
+	// The loop waits in waitid, never on SIGCHLD: no handler needs to run
+	// at each child's end (sysx.DefaultSIGCHLD).
+	if err := sysx.DefaultSIGCHLD(); err != nil {
+		return nil, fmt.Errorf("cannot set SIGCHLD to its default: %w", err)
+	}
 	if os.Getpid() != 1 {
 		if err := sysx.PrctlSetChildSubreaper(); err != nil {
 			return nil, fmt.Errorf("cannot become a subreaper: %w", err)

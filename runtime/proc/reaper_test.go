@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"appstart/runtime/sysx"
 )
 
 // TestFastExitsNeverLost spawns 1000 children that exit at once (true and
@@ -367,5 +369,26 @@ func TestSignalReachesAnAdoptedDaemon(t *testing.T) {
 	}
 	if err := testReaper.Signal(os.Getppid(), 0); !errors.Is(err, ErrNotRunning) {
 		t.Fatalf("signal to our parent: got %v, want ErrNotRunning", err)
+	}
+}
+
+// The reaper waits in waitid, so once it exists no handler runs at a
+// child's end: SIGCHLD is back at its default (which the kernel discards),
+// not the Go runtime's handler and never SIG_IGN (TestMain's reaper).
+func TestReaperLeavesSIGCHLDUnhandled(t *testing.T) {
+	handled, err := sysx.SIGCHLDHandled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if handled {
+		t.Error("a handler runs for SIGCHLD at every child's end: want SIG_DFL once the reaper exists")
+	}
+	// And exits are still collected: the kernel did not reap this one.
+	sink := make(chan Exit, 1)
+	if _, err := testReaper.Spawn(Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "exit 7"}}, sink); err != nil {
+		t.Fatal(err)
+	}
+	if e := <-sink; e.Code != 7 {
+		t.Errorf("exit %+v, want code 7", e)
 	}
 }

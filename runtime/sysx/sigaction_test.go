@@ -3,6 +3,7 @@ package sysx
 import (
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,4 +60,63 @@ func itoa(n int) string {
 		s = string(rune('0'+n%10)) + s
 	}
 	return s
+}
+
+// In a re-executed child (the test process keeps Go's handler): the Go
+// runtime's SIGCHLD handler is in place before, gone after, and a child's
+// exit status still reaches wait(2), which SIG_IGN would have lost to the
+// kernel's own reaping.
+func TestDefaultSIGCHLD(t *testing.T) {
+	if os.Getenv("SYSX_SIGCHLD_CHILD") == "1" {
+		before, err := SIGCHLDHandled()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := DefaultSIGCHLD(); err != nil {
+			t.Fatal(err)
+		}
+		after, err := SIGCHLDHandled()
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := -1
+		if err := exec.Command("/bin/sh", "-c", "exit 3").Run(); err != nil {
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else {
+				t.Fatal(err) // ECHILD: the kernel reaped it
+			}
+		}
+		os.Stdout.WriteString("handled before=" + strconv.FormatBool(before) + " after=" + strconv.FormatBool(after) +
+			" caught=" + sigCgtHas(t, 17) + " exit=" + strconv.Itoa(code) + "\n")
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestDefaultSIGCHLD$")
+	cmd.Env = append(os.Environ(), "SYSX_SIGCHLD_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if want := "handled before=true after=false caught=false exit=3"; !strings.Contains(string(out), want) {
+		t.Fatalf("child reported %q, want %q", out, want)
+	}
+}
+
+// sigCgtHas says whether /proc/self/status lists sig among the caught signals.
+func sigCgtHas(t *testing.T, sig uint) string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "SigCgt:\t"); ok {
+			mask, err := strconv.ParseUint(v, 16, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strconv.FormatBool(mask&(1<<(sig-1)) != 0)
+		}
+	}
+	t.Fatal("no SigCgt in /proc/self/status")
+	return ""
 }
