@@ -26,12 +26,7 @@ func TestResetIgnoredRealtime(t *testing.T) {
 		os.Stdout.WriteString("before=" + before + " after=" + after + " n=" + itoa(n) + "\n")
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^TestResetIgnoredRealtime$")
-	cmd.Env = append(os.Environ(), "SYSX_SIGIGN_CHILD=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	out := runTestInChild(t, "TestResetIgnoredRealtime", "SYSX_SIGIGN_CHILD")
 	// Negative control: the ignore really was in place before the reset.
 	if !strings.Contains(string(out), "before=0000000080000000 after=0000000000000000 n=1") {
 		t.Fatalf("child reported %q, want signal 32 ignored before and default after", out)
@@ -91,12 +86,7 @@ func TestDefaultSIGCHLD(t *testing.T) {
 			" caught=" + sigCgtHas(t, 17) + " exit=" + strconv.Itoa(code) + "\n")
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^TestDefaultSIGCHLD$")
-	cmd.Env = append(os.Environ(), "SYSX_SIGCHLD_CHILD=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	out := runTestInChild(t, "TestDefaultSIGCHLD", "SYSX_SIGCHLD_CHILD")
 	if want := "handled before=true after=false caught=false exit=3"; !strings.Contains(string(out), want) {
 		t.Fatalf("child reported %q, want %q", out, want)
 	}
@@ -119,4 +109,17 @@ func sigCgtHas(t *testing.T, sig uint) string {
 	}
 	t.Fatal("no SigCgt in /proc/self/status")
 	return ""
+}
+
+// runTestInChild runs the test named name in a re-executed test binary with
+// env=1 set (the test's child mode) and returns its output.
+func runTestInChild(t *testing.T, name, env string) []byte {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run", "^"+name+"$")
+	cmd.Env = append(os.Environ(), env+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	return out
 }
