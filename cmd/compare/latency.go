@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -64,7 +65,7 @@ func (b *bench) measureLatency(t *table) {
 		times, cpus, execs []time.Duration
 		err, execErr       error
 	}
-	cmds := []*cmd{{kind: kindDirect, argv: unshareArgv("/bin/true"), depth: 1}}
+	cmds := []*cmd{{kind: kindDirect, argv: unshareArgv("/bin/true"), depth: 1, execErr: watchErr}}
 	for _, p := range b.peers {
 		if p.missing != "" {
 			continue
@@ -93,7 +94,7 @@ func (b *bench) measureLatency(t *table) {
 			case kindDumbInit:
 				argv = unshareArgv(bin, "/bin/true")
 			}
-			cmds = append(cmds, &cmd{kind: p.kind, state: state, argv: argv, depth: 2})
+			cmds = append(cmds, &cmd{kind: p.kind, state: state, argv: argv, depth: 2, execErr: watchErr})
 		}
 	}
 	// The warm-up runs are the ones that read a dropped copy back.
@@ -115,92 +116,67 @@ func (b *bench) measureLatency(t *table) {
 			c.times = append(c.times, r.wall)
 			c.cpus = append(c.cpus, r.cpu)
 			switch {
-			case watch == nil:
-				c.execErr = watchErr
-			case r.execErr != nil && c.execErr == nil:
+			case c.execErr != nil: // a cell with a failed round fails
+			case r.execErr != nil:
 				c.execErr = r.execErr
-			case r.execErr == nil:
+			default:
 				c.execs = append(c.execs, r.toExec)
 			}
 		}
 	}
 	direct := cmds[0]
-	if direct.err != nil {
-		for _, c := range cmds[1:] {
-			cells[c.state][c.kind] = failed(fmt.Errorf("cannot run true directly: %w", direct.err))
-			toExec[c.state][c.kind] = cells[c.state][c.kind]
-		}
-		b.addLatencyRows(t, toExec, cells)
-		return
-	}
-	var inits []execSeries
+	toEndRuns, toExecRuns := make([]series, 0, len(cmds)-1), make([]series, 0, len(cmds)-1)
 	for _, c := range cmds[1:] {
-		err := c.err
-		if err == nil {
-			err = c.execErr
-		}
-		inits = append(inits, execSeries{kind: c.kind, state: c.state, execs: c.execs, err: err})
+		toEndRuns = append(toEndRuns, series{kind: c.kind, state: c.state, err: c.err,
+			run: latencyRun{wall: median(c.times), cpu: median(c.cpus), times: c.times}})
+		toExecRuns = append(toExecRuns, series{kind: c.kind, state: c.state, err: cmp.Or(c.err, c.execErr),
+			run: latencyRun{wall: median(c.execs), times: c.execs}})
 	}
-	for _, s := range execCells(toExec, execSeries{execs: direct.execs, err: direct.execErr}, inits) {
-		b.progress("%s", s)
+	directToExec := series{err: cmp.Or(direct.err, direct.execErr), run: latencyRun{wall: median(direct.execs), times: direct.execs}}
+	for _, line := range latencyCells(toExec, directToExec, toExecRuns, "to exec") {
+		b.progress("%s", line)
 	}
-	run := func(c *cmd) latencyRun { return latencyRun{wall: median(c.times), cpu: median(c.cpus), times: c.times} }
-	var floor [2]latencyRun
-	for _, c := range cmds[1:] {
-		if c.kind == kindGoFloor && c.err == nil {
-			floor[c.state] = run(c)
-		}
-	}
-	for _, c := range cmds[1:] {
-		if c.err != nil {
-			cells[c.state][c.kind] = failed(c.err)
-			continue
-		}
-		var vs latencyRun // go-floor, for appstart's cell only
-		if c.kind == kindAppstart {
-			vs = floor[c.state]
-		}
-		cells[c.state][c.kind] = latencyCell(run(c), run(direct), vs)
-		b.progress("%s, %s, to the end: %s", c.kind, c.state, cells[c.state][c.kind])
+	directToEnd := series{err: direct.err, run: latencyRun{wall: median(direct.times), cpu: median(direct.cpus), times: direct.times}}
+	for _, line := range latencyCells(cells, directToEnd, toEndRuns, "to the end") {
+		b.progress("%s", line)
 	}
 	b.addLatencyRows(t, toExec, cells)
 }
 
-// execSeries is one command's times from its fork to true's exec, round by
-// round, or why they are not known.
-type execSeries struct {
+// series is one command's times (its medians and its rounds), or why they
+// are not known.
+type series struct {
 	kind  peerKind
 	state binState
-	execs []time.Duration
+	run   latencyRun
 	err   error
 }
 
-// execCells fills the start-to-exec cells: each init against true run
-// directly, appstart also against go-floor. It returns a progress line per
-// cell.
-func execCells(cells [2]map[peerKind]string, direct execSeries, inits []execSeries) []string {
-	var floor [2][]time.Duration
+// latencyCells fills the cells of one measure (to exec, or to the end):
+// each init against true run directly, appstart also against go-floor in
+// the same binary state. It returns a progress line per cell.
+func latencyCells(cells [2]map[peerKind]string, direct series, inits []series, measure string) []string {
+	var floor [2]latencyRun
 	for _, s := range inits {
 		if s.kind == kindGoFloor && s.err == nil {
-			floor[s.state] = s.execs
+			floor[s.state] = s.run
 		}
 	}
 	var lines []string
 	for _, s := range inits {
 		switch {
 		case direct.err != nil:
-			cells[s.state][s.kind] = failed(fmt.Errorf("no exec time for true run directly: %w", direct.err))
+			cells[s.state][s.kind] = failed(fmt.Errorf("no time for true run directly: %w", direct.err))
 		case s.err != nil:
 			cells[s.state][s.kind] = failed(s.err)
 		default:
-			var vs latencyRun
-			if s.kind == kindAppstart && len(floor[s.state]) > 0 {
-				vs = latencyRun{wall: median(floor[s.state]), times: floor[s.state]}
+			var vs latencyRun // go-floor, for appstart's cell only
+			if s.kind == kindAppstart {
+				vs = floor[s.state]
 			}
-			cells[s.state][s.kind] = latencyCell(latencyRun{wall: median(s.execs), times: s.execs},
-				latencyRun{wall: median(direct.execs), times: direct.execs}, vs)
+			cells[s.state][s.kind] = latencyCell(s.run, direct.run, vs)
 		}
-		lines = append(lines, fmt.Sprintf("%s, %s, to exec: %s", s.kind, s.state, cells[s.state][s.kind]))
+		lines = append(lines, fmt.Sprintf("%s, %s, %s: %s", s.kind, s.state, measure, cells[s.state][s.kind]))
 	}
 	return lines
 }
@@ -299,8 +275,12 @@ type execRun struct {
 	execErr           error
 }
 
-// timeRunExec is timeRunCPU that also reads, from w's process events, when
-// the process depth forks below the run's own exec'ed (w nil: not read).
+// timeRunExec runs argv to its end and times it, with the CPU time (user
+// and system) of the command and of every process it waited for, and
+// reads from w's process events when the process depth forks below the
+// run's own exec'ed (w nil: not read). The driver runs outside any
+// container, so os/exec's Run is the right tool (appstart itself never
+// uses it). Output is discarded, as hyperfine does.
 func timeRunExec(argv []string, w *execWatch, depth int) (execRun, error) {
 	var r execRun
 	c := exec.Command(argv[0], argv[1:]...)
@@ -331,28 +311,10 @@ func timeRunExec(argv []string, w *execWatch, depth int) (execRun, error) {
 	return r, nil
 }
 
-// timeRun runs argv to its end and times it. The driver runs outside any
-// container, so os/exec's Run is the right tool (appstart itself never
-// uses it). Output is discarded, as hyperfine does.
+// timeRun runs argv to its end and times it.
 func timeRun(argv []string) (time.Duration, error) {
-	d, _, err := timeRunCPU(argv)
-	return d, err
-}
-
-// timeRunCPU is timeRun that also gives the CPU time (user and system) of
-// the command and of every process it waited for.
-func timeRunCPU(argv []string) (wall, cpu time.Duration, err error) {
-	c := exec.Command(argv[0], argv[1:]...)
-	start := time.Now()
-	err = c.Run()
-	wall = time.Since(start)
-	if err != nil {
-		return 0, 0, fmt.Errorf("cannot run %q: %w", argv, err)
-	}
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
-	return wall, cpu, nil
+	r, err := timeRunExec(argv, nil, 0)
+	return r.wall, err
 }
 
 // copyFile copies the executable src to dst and returns dst.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,47 @@ func TestBinStateCopy(t *testing.T) {
 	}
 	if n := resident(r); n != 0 {
 		t.Errorf("read-back copy: %d pages cached, want none", n)
+	}
+}
+
+// Each measure's cells: appstart against go-floor in the same binary state,
+// the peers against true alone, a failed series or a failed direct run
+// named in its cell.
+func TestLatencyCells(t *testing.T) {
+	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+	run := func(f float64) latencyRun { return latencyRun{wall: ms(f)} }
+	direct := series{run: run(2)}
+	inits := []series{
+		{kind: kindGoFloor, state: written, run: run(4)},
+		{kind: kindGoFloor, state: readBack, run: run(5)},
+		{kind: kindAppstart, state: written, run: run(5)},
+		{kind: kindAppstart, state: readBack, run: run(7)},
+		{kind: kindTini, state: written, run: run(3)},
+		{kind: kindDumbInit, state: written, err: errors.New("boom")},
+	}
+	cells := [2]map[peerKind]string{{}, {}}
+	lines := latencyCells(cells, direct, inits, "to exec")
+	for kind, want := range map[peerKind]string{
+		kindAppstart: "go-floor +1.00 ms (1.25×)",
+		kindTini:     "1.50× (3.00 ms vs 2.00 ms)",
+		kindDumbInit: "boom",
+	} {
+		if !strings.Contains(cells[written][kind], want) {
+			t.Errorf("%s, written: %q, want it to hold %q", kind, cells[written][kind], want)
+		}
+	}
+	if c := cells[readBack][kindAppstart]; !strings.Contains(c, "go-floor +2.00 ms (1.40×)") {
+		t.Errorf("appstart, read back: %q, want the distance from go-floor read back", c)
+	}
+	if c := cells[written][kindTini]; strings.Contains(c, "go-floor") {
+		t.Errorf("tini: %q, want no go-floor distance", c)
+	}
+	if len(lines) != len(inits) || !strings.Contains(lines[4], "tini, written by a copy, to exec: 1.50×") {
+		t.Errorf("progress lines %q", lines)
+	}
+	cells = [2]map[peerKind]string{{}, {}}
+	latencyCells(cells, series{err: errors.New("no unshare")}, inits[:1], "to the end")
+	if c := cells[written][kindGoFloor]; !strings.Contains(c, "no unshare") {
+		t.Errorf("with true not run directly: %q, want its error", c)
 	}
 }
