@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,9 +121,16 @@ func checkFormat(t testing.TB, asm bool, src, prefix []byte, max int) {
 	t.Helper()
 	sp := &splitter{prefix: prefix, max: max, noAsm: !asm}
 	// Twice: the second call reuses sp.out, dirty from the first.
+	wantCut := slices.ContainsFunc(bytes.SplitAfter(src, []byte{'\n'}), func(l []byte) bool {
+		return len(bytes.TrimSuffix(l, []byte{'\n'})) > max
+	})
 	for range 2 {
-		if got, want := sp.format(src), oldFormat(src, prefix, max); !bytes.Equal(got, want) {
+		got, cut := sp.format(src)
+		if want := oldFormat(src, prefix, max); !bytes.Equal(got, want) {
 			t.Fatalf("format(asm %v, src %q, prefix %q, max %d) =\n%q\nthe old loop gave\n%q", asm, src, prefix, max, got, want)
+		}
+		if cut != wantCut {
+			t.Fatalf("format(asm %v, src %q, max %d) says a line was cut: %v, want %v", asm, src, max, cut, wantCut)
 		}
 	}
 }
@@ -277,8 +285,8 @@ func TestFormatReusesOut(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			needPath(t, p.asm)
 			sp := &splitter{prefix: []byte("web | "), max: 256, noAsm: !p.asm}
-			sp.format(chunk)
-			if n := testing.AllocsPerRun(20, func() { sp.format(chunk) }); n != 0 {
+			_, _ = sp.format(chunk)
+			if n := testing.AllocsPerRun(20, func() { _, _ = sp.format(chunk) }); n != 0 {
 				t.Fatalf("format allocates %v times per call in the steady state", n)
 			}
 		})

@@ -2,6 +2,9 @@ package logfwd
 
 import (
 	"fmt"
+	"io"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +30,48 @@ func TestRingKeepsNewestWholeLines(t *testing.T) {
 	r.addPrefixed([]byte("p: x\np: y\n"), 3)
 	if got := fmt.Sprint(r.lastLines(2)); got != "[x y]" {
 		t.Fatalf("prefixed got %s", got)
+	}
+}
+
+// A prefixed source's ring and followers get its lines without the prefix,
+// cut at MaxLine as stdout shows them, whether or not a line of the write
+// had to be cut (write puts an uncut chunk in the ring in one copy, a cut
+// one line by line from the output).
+func TestPrefixedRingKeepsOutputLines(t *testing.T) {
+	t.Parallel()
+	const max = 8
+	for _, c := range []struct {
+		chunk string
+		open  bool
+	}{
+		{"one\ntwo\n", false},
+		{"one\ntwo", true},
+		{"short\n0123456789abcdef\nend\n", false}, // a line over max
+		{"0123456789ab", true},                    // an open one over max
+		{"é1234567é\n", false},                    // cut between runes
+		{"\n\n", false},
+	} {
+		s := NewSink(io.Discard, Options{MaxLine: max, RecentBytes: 64})
+		lines, cancel := s.Subscribe("web", 64)
+		sp := s.newSplitter("web", "web | ")
+		sp.write([]byte(c.chunk), c.open)
+		cancel()
+		out := oldFormat([]byte(c.chunk), []byte("web | "), max)
+		var want []string
+		for _, l := range strings.SplitAfter(string(out), "\n") {
+			if l != "" {
+				want = append(want, strings.TrimSuffix(strings.TrimPrefix(l, "web | "), "\n"))
+			}
+		}
+		var followed []string
+		for l := range lines {
+			followed = append(followed, l.Text)
+		}
+		if got := s.ringFor("web").lastLines(100); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("write(%q, open %v): ring keeps %q, stdout showed %q", c.chunk, c.open, got, want)
+		}
+		if !slices.Equal(followed, want) {
+			t.Errorf("write(%q, open %v): followers got %q, stdout showed %q", c.chunk, c.open, followed, want)
+		}
 	}
 }
