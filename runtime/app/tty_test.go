@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +13,9 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 
+	"appstart/runtime/control"
 	"appstart/runtime/harness"
 	"appstart/runtime/harness/skip"
 )
@@ -37,6 +41,7 @@ after = ["a"]
 	if err := os.WriteFile(filepath.Join(dir, "local.env"), []byte("# local values\nGREETING=hello from the env file\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	leaveHostAsFound(t, filepath.Join(dir, "appstart.toml"))
 	cmd := exec.Command(harness.Binary(t), "run", "--config", filepath.Join(dir, "appstart.toml"), "--env-file", filepath.Join(dir, "local.env"))
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "TERM=dumb"}
 	tty, err := pty.Start(cmd) // a new session whose controlling terminal is tty
@@ -101,4 +106,29 @@ after = ["a"]
 	if b, a := strings.Index(text, "b stopped"), strings.Index(text, "a stopped"); b < 0 || a < 0 {
 		t.Fatalf("programs did not get their stop signal:\n%s", text)
 	}
+}
+
+// leaveHostAsFound removes, once the test is over, what its `appstart run`
+// on the host (outside any container) leaves there: the run lock of
+// specPath, and /app/data, /app and /run/appstart where they did not exist
+// before (appstart run makes /app/data when no volume is mounted). Each CI
+// run left all of them on its machine. A directory something else has
+// filled meanwhile is left as it is.
+func leaveHostAsFound(t *testing.T, specPath string) {
+	var absent []string
+	for _, p := range []string{"/app", "/app/data", control.DefaultDir} {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			absent = append(absent, p)
+		}
+	}
+	t.Cleanup(func() {
+		if err := os.Remove(control.LockPath(control.DefaultDir, specPath)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("cannot remove the run lock: %v", err)
+		}
+		for i := len(absent) - 1; i >= 0; i-- { // the deepest first
+			if err := os.Remove(absent[i]); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, unix.ENOTEMPTY) {
+				t.Errorf("cannot remove %s, which this test's appstart made: %v", absent[i], err)
+			}
+		}
+	})
 }
