@@ -30,6 +30,15 @@ var orphanLog = struct {
 	largest int         // the longest batch
 }{m: make(map[int]Exit), batchOf: make(map[int]int)}
 
+// orphanMark is the number of OnOrphans calls so far: a pid whose batchOf
+// is above it was reaped after the mark, not as an earlier process that had
+// the same number (pid_max is 32,768 here).
+func orphanMark() int {
+	orphanLog.Lock()
+	defer orphanLog.Unlock()
+	return orphanLog.batches
+}
+
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == ListenExecArg0 {
 		os.Exit(ListenExecMain(os.Args[2:]))

@@ -134,9 +134,7 @@ func TestOrphansAreReaped(t *testing.T) {
 func TestOrphanBurstIsHandedInBatches(t *testing.T) {
 	t.Parallel()
 	const n = 1000
-	orphanLog.Lock()
-	before := orphanLog.batches // an earlier orphan may have had one of these pids
-	orphanLog.Unlock()
+	before := orphanMark() // an earlier orphan may have had one of these pids
 	c := helperCmd("doublefork-dead", strconv.Itoa(n), "/bin/false")
 	out, sink := spawnReading(t, c)
 	pids := readPids(t, out)
@@ -300,9 +298,7 @@ func BenchmarkSpawnExit(b *testing.B) {
 func BenchmarkOrphanReaping(b *testing.B) {
 	const n = 10000
 	for b.Loop() {
-		orphanLog.Lock()
-		before := orphanLog.batches
-		orphanLog.Unlock()
+		before := orphanMark()
 		c := helperCmd("doublefork", strconv.Itoa(n), "/bin/true")
 		out, sink := spawnReading(b, c)
 		pids := readPids(b, out)
