@@ -78,6 +78,20 @@ func TestCapture(t *testing.T) {
 	}
 }
 
+// countEnds counts what bytes.Count counts, wherever the marker and other
+// E's fall.
+func TestCountEnds(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"", "E", " END\n", "END\n w0 END\n", "w0 END\nw1 END\n", "E END\n", " E END\n END",
+		"w0 ENDING\n", " END END\n", "EEEE END\nEE", lines(0, 3, 30, "a | ") + "w0 END\n",
+	} {
+		if got, want := countEnds([]byte(in)), bytes.Count([]byte(in), endMarker); got != want {
+			t.Errorf("countEnds(%q) = %d, bytes.Count says %d", in, got, want)
+		}
+	}
+}
+
 func TestCaptureNearMiss(t *testing.T) {
 	t.Parallel()
 	c, w := openCapture(t, 1024, 1)
