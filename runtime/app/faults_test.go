@@ -126,7 +126,10 @@ on_fatal = "ignore"
 			return true, ""
 		})
 	}
-	f.c.WaitForOutput("resource temporarily unavailable", 10*time.Second) // the events' line may trail the status
+	// appstart's own line, on stderr; it may trail the status polled above.
+	waitFor(t, "EAGAIN reported for spare", 10*time.Second, func() (bool, string) {
+		return strings.Contains(f.c.Stderr(), "resource temporarily unavailable"), tail(f.c.Stderr(), 30)
+	})
 	for range 20 { // keeps answering while the bomb keeps trying
 		ps, _ := f.status()
 		if p := find(ps, "fault"); (p.State != "running" && p.State != "starting") || p.Pid == 0 {
@@ -282,10 +285,12 @@ autostart = false
 		}
 	}
 	f.stop("fault")
-	// The line comes through the harness's copy of stderr, which may trail
-	// the status that says stopped: read at once, it was missing in one CI
-	// run whose stderr, dumped at the end, held it.
-	f.c.WaitForOutput("fault: stopped after", 10*time.Second)
+	// The line comes through the event queue and the harness's copy of
+	// stderr, which may trail the status that says stopped: read at once,
+	// it was missing in one CI run whose stderr, dumped at the end, held it.
+	waitFor(t, "an orderly stop of fault", 10*time.Second, func() (bool, string) {
+		return strings.Contains(f.c.Stderr(), "fault: stopped after"), tail(f.c.Stderr(), 20)
+	})
 	f.backToBaseline()
 	f.stopsCleanly()
 }
