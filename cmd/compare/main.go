@@ -139,7 +139,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer removeGoFloor()
 	b := &bench{cfg: c, peers: findPeers(c.bin, kinds), helper: helper,
-		proc: procFS{os.DirFS("/proc")}, log: stderr}
+		proc: procFS{os.DirFS("/proc")}, log: stderr, host: onHost()}
+	defer func() {
+		if err := b.host.clean(); err != nil {
+			fmt.Fprintln(stderr, "compare: cannot remove what appstart left on the host:", err)
+		}
+	}()
 	start := time.Now()
 	t := &table{peers: b.peers}
 	for _, m := range measures {
@@ -162,6 +167,7 @@ type bench struct {
 	helper string
 	proc   procFS
 	log    io.Writer
+	host   *hostTraces // what appstart run on the host leaves behind
 }
 
 func (b *bench) measure(name string, t *table) {

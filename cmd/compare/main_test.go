@@ -52,5 +52,11 @@ func testBench(t *testing.T, c config) *bench {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bench{cfg: c, helper: exe, proc: procFS{os.DirFS("/proc")}, log: io.Discard}
+	b := &bench{cfg: c, helper: exe, proc: procFS{os.DirFS("/proc")}, log: io.Discard, host: onHost()}
+	t.Cleanup(func() {
+		if err := b.host.clean(); err != nil {
+			t.Error(err)
+		}
+	})
+	return b
 }
