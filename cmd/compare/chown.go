@@ -66,7 +66,7 @@ func (b *bench) measureChown(t *table) {
 			return
 		}
 		specs[uid] = spec
-		b.host.ranWith(spec)
+		b.ranOnHost(spec)
 	}
 	// Both run as PID 1 of a PID namespace of their own, as in a container:
 	// on the host appstart's exit sweep would read the stat of every

@@ -87,7 +87,7 @@ func (b *bench) measureLatency(t *table) {
 			switch p.kind {
 			case kindAppstart:
 				argv = unshareArgv(bin, "run", "--config", spec)
-				b.host.ranWith(spec)
+				b.ranOnHost(spec)
 			case kindGoFloor:
 				argv = unshareArgv(bin, spec)
 			case kindTini:

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"appstart/runtime/control"
 	"appstart/runtime/harness"
 )
 
@@ -139,9 +140,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer removeGoFloor()
 	b := &bench{cfg: c, peers: findPeers(c.bin, kinds), helper: helper,
-		proc: procFS{os.DirFS("/proc")}, log: stderr, host: onHost()}
+		proc: procFS{os.DirFS("/proc")}, log: stderr, host: hostTraces()}
 	defer func() {
-		if err := b.host.clean(); err != nil {
+		if err := b.host.Clean(); err != nil {
 			fmt.Fprintln(stderr, "compare: cannot remove what appstart left on the host:", err)
 		}
 	}()
@@ -167,7 +168,20 @@ type bench struct {
 	helper string
 	proc   procFS
 	log    io.Writer
-	host   *hostTraces // what appstart run on the host leaves behind
+	host   *harness.HostTraces // what appstart run on the host leaves behind
+}
+
+// hostTraces tracks what the start and chown rows' runs of appstart on the
+// host (under unshare, on the host's root) leave there: their run locks in
+// /run/appstart, and /app/data, which appstart makes with no volume mounted.
+func hostTraces() *harness.HostTraces {
+	return harness.NewHostTraces("/app", "/app/data", control.DefaultDir)
+}
+
+// ranOnHost records that appstart runs on the host with the spec at path,
+// while the file exists (the lock's name comes from the path it resolves to).
+func (b *bench) ranOnHost(spec string) {
+	b.host.Made(control.LockPath(control.DefaultDir, spec))
 }
 
 func (b *bench) measure(name string, t *table) {

@@ -52,9 +52,9 @@ func testBench(t *testing.T, c config) *bench {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bench{cfg: c, helper: exe, proc: procFS{os.DirFS("/proc")}, log: io.Discard, host: onHost()}
+	b := &bench{cfg: c, helper: exe, proc: procFS{os.DirFS("/proc")}, log: io.Discard, host: hostTraces()}
 	t.Cleanup(func() {
-		if err := b.host.clean(); err != nil {
+		if err := b.host.Clean(); err != nil {
 			t.Error(err)
 		}
 	})

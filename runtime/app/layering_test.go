@@ -37,7 +37,7 @@ var allowedImports = map[string][]string{
 	"runtime/schema/gen": {"runtime/schema"},
 	"runtime/harness":    {"runtime/sysx", "runtime/harness/skip"},
 	"cmd/runexample":     {"runtime/harness"},
-	"cmd/compare":        {"runtime/harness", "runtime/control"}, // control: the run locks its host runs leave (hosttrace.go)
+	"cmd/compare":        {"runtime/harness", "runtime/control"}, // control: the run locks its host runs of appstart leave
 	"cmd/gofloor":        {},
 
 	// Every test's one way to skip (TestEverySkipGoesThroughHere): a leaf,

@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +11,6 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 
 	"appstart/runtime/control"
 	"appstart/runtime/harness"
@@ -111,24 +108,13 @@ after = ["a"]
 // leaveHostAsFound removes, once the test is over, what its `appstart run`
 // on the host (outside any container) leaves there: the run lock of
 // specPath, and /app/data, /app and /run/appstart where they did not exist
-// before (appstart run makes /app/data when no volume is mounted). Each CI
-// run left all of them on its machine. A directory something else has
-// filled meanwhile is left as it is.
+// before. Each CI run left all of them on its machine.
 func leaveHostAsFound(t *testing.T, specPath string) {
-	var absent []string
-	for _, p := range []string{"/app", "/app/data", control.DefaultDir} {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-			absent = append(absent, p)
-		}
-	}
+	h := harness.NewHostTraces("/app", "/app/data", control.DefaultDir)
+	h.Made(control.LockPath(control.DefaultDir, specPath))
 	t.Cleanup(func() {
-		if err := os.Remove(control.LockPath(control.DefaultDir, specPath)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("cannot remove the run lock: %v", err)
-		}
-		for i := len(absent) - 1; i >= 0; i-- { // the deepest first
-			if err := os.Remove(absent[i]); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, unix.ENOTEMPTY) {
-				t.Errorf("cannot remove %s, which this test's appstart made: %v", absent[i], err)
-			}
+		if err := h.Clean(); err != nil {
+			t.Error(err)
 		}
 	})
 }

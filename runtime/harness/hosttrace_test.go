@@ -1,16 +1,14 @@
-package main
+package harness
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"appstart/runtime/control"
 )
 
-// What the runs made goes; what was there before, or was filled by
+// What the run made goes; what was there before, or was filled by
 // something else meanwhile, stays.
-func TestHostTracesRemovesOnlyWhatTheRunsMade(t *testing.T) {
+func TestHostTracesRemovesOnlyWhatTheRunMade(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	app, data, locks, kept := filepath.Join(root, "app"), filepath.Join(root, "app", "data"),
@@ -18,28 +16,25 @@ func TestHostTracesRemovesOnlyWhatTheRunsMade(t *testing.T) {
 	if err := os.MkdirAll(kept, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	h := newHostTraces(locks, app, data, locks, kept)
-	spec := filepath.Join(root, "appstart.toml")
-	if err := os.WriteFile(spec, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h.ranWith(spec)
-	// What appstart run does: /app/data, and its lock beside another's.
+	h := NewHostTraces(app, data, locks, kept)
+	lock := filepath.Join(locks, "spec.lock")
+	h.Made(lock)
+	// What appstart run does: /app/data, and its lock beside another run's.
 	for _, d := range []string{data, locks} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	other := filepath.Join(locks, "another-run.lock")
-	for _, f := range []string{control.LockPath(locks, spec), other} {
+	for _, f := range []string{lock, other} {
 		if err := os.WriteFile(f, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := h.clean(); err != nil {
+	if err := h.Clean(); err != nil {
 		t.Fatal(err)
 	}
-	for _, gone := range []string{app, control.LockPath(locks, spec)} {
+	for _, gone := range []string{app, lock} {
 		if _, err := os.Lstat(gone); !os.IsNotExist(err) {
 			t.Errorf("%s is still there (%v)", gone, err)
 		}
