@@ -57,6 +57,7 @@ func (b *bench) measureLatency(t *table) {
 		fail(err)
 		return
 	}
+	defer b.leaveHostAsFound(spec)()
 	type cmd struct {
 		kind               peerKind
 		state              binState
@@ -87,7 +88,6 @@ func (b *bench) measureLatency(t *table) {
 			switch p.kind {
 			case kindAppstart:
 				argv = unshareArgv(bin, "run", "--config", spec)
-				b.ranOnHost(spec)
 			case kindGoFloor:
 				argv = unshareArgv(bin, spec)
 			case kindTini:

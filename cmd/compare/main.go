@@ -140,12 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer removeGoFloor()
 	b := &bench{cfg: c, peers: findPeers(c.bin, kinds), helper: helper,
-		proc: procFS{os.DirFS("/proc")}, log: stderr, host: hostTraces()}
-	defer func() {
-		if err := b.host.Clean(); err != nil {
-			fmt.Fprintln(stderr, "compare: cannot remove what appstart left on the host:", err)
-		}
-	}()
+		proc: procFS{os.DirFS("/proc")}, log: stderr}
 	start := time.Now()
 	t := &table{peers: b.peers}
 	for _, m := range measures {
@@ -168,20 +163,24 @@ type bench struct {
 	helper string
 	proc   procFS
 	log    io.Writer
-	host   *harness.HostTraces // what appstart run on the host leaves behind
 }
 
-// hostTraces tracks what the start and chown rows' runs of appstart on the
-// host (under unshare, on the host's root) leave there: their run locks in
-// /run/appstart, and /app/data, which appstart makes with no volume mounted.
-func hostTraces() *harness.HostTraces {
-	return harness.NewHostTraces("/app", "/app/data", control.DefaultDir)
-}
-
-// ranOnHost records that appstart runs on the host with the spec at path,
-// while the file exists (the lock's name comes from the path it resolves to).
-func (b *bench) ranOnHost(spec string) {
-	b.host.Made(control.LockPath(control.DefaultDir, spec))
+// leaveHostAsFound notes what a row's runs of appstart on the host (under
+// unshare, on the host's own root) will leave there, and returns what
+// removes it once the row is done: the specs' run locks in /run/appstart,
+// and /app/data, which appstart makes when no volume is mounted. Call it
+// while the specs exist (a lock's name comes from the path its spec
+// resolves to) and before the first run.
+func (b *bench) leaveHostAsFound(specs ...string) (clean func()) {
+	h := harness.NewHostTraces("/app", "/app/data", control.DefaultDir)
+	for _, s := range specs {
+		h.Made(control.LockPath(control.DefaultDir, s))
+	}
+	return func() {
+		if err := h.Clean(); err != nil {
+			fmt.Fprintln(b.log, "compare: cannot remove what appstart left on the host:", err)
+		}
+	}
 }
 
 func (b *bench) measure(name string, t *table) {

@@ -52,11 +52,5 @@ func testBench(t *testing.T, c config) *bench {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bench{cfg: c, helper: exe, proc: procFS{os.DirFS("/proc")}, log: io.Discard, host: hostTraces()}
-	t.Cleanup(func() {
-		if err := b.host.Clean(); err != nil {
-			t.Error(err)
-		}
-	})
-	return b
+	return &bench{cfg: c, helper: exe, proc: procFS{os.DirFS("/proc")}, log: io.Discard}
 }
